@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import CDP from 'chrome-remote-interface';
 import { UserError } from '../common/errors';
-import { enableInspectorOnPid } from './processAttach';
+import { enableInspectorOnPid, findInspectorOfPid } from './processAttach';
 import { checkHostAllowed, listTargets, parseDebuggerListening, pickNodeTarget } from './targetDiscovery';
 
 export type LaunchOptions = {
@@ -17,6 +17,11 @@ export type LaunchOptions = {
   breakOnStart?: boolean;
   /** Where the program's stdout/stderr go (default: our stderr, so that reports on stdout stay clean). */
   output?: NodeJS.WritableStream | 'ignore';
+  /**
+   * The program must outlive us (`--keep`): it writes straight to our stderr file descriptor instead of a
+   * pipe we would close, runs in its own process group, and its inspector is found from its sockets.
+   */
+  keep?: boolean;
 };
 
 export type ConnectOptions = {
@@ -63,7 +68,9 @@ export function launchWithInspector(opts: LaunchOptions): Promise<{ child: Child
     argv = args;
     env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} ${flag}`.trim();
   }
-  const child = spawn(cmd === 'node' ? process.execPath : cmd, argv, {
+  const exe = cmd === 'node' ? process.execPath : cmd;
+  if (opts.keep) return launchDetached(exe, argv, opts.cwd, env);
+  const child = spawn(exe, argv, {
     cwd: opts.cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -86,7 +93,7 @@ export function launchWithInspector(opts: LaunchOptions): Promise<{ child: Child
       // Pass the program's own stderr through, minus the inspector's chatter.
       const own = text
         .split('\n')
-        .filter(l => !/^(Debugger listening on|For help, see: https:\/\/nodejs.org|Debugger attached|Waiting for the debugger)/.test(l))
+        .filter(l => !/^(Debugger listening on|Debugger ending on|For help, see: https:\/\/nodejs.org|Debugger attached|Waiting for the debugger)/.test(l))
         .join('\n');
       if (out !== 'ignore' && own.trim()) out.write(own.endsWith('\n') ? own : own + '\n');
     });
@@ -102,6 +109,25 @@ export function launchWithInspector(opts: LaunchOptions): Promise<{ child: Child
       }
     });
   });
+}
+
+async function launchDetached(exe: string, argv: string[], cwd: string | undefined, env: NodeJS.ProcessEnv) {
+  const child = spawn(exe, argv, { cwd, env, stdio: ['ignore', 2, 2], detached: true });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', code => reject(new UserError(`the program exited (code ${code}) before its inspector started`))),
+  );
+  exited.catch(() => undefined);
+  const found = (async () => {
+    for (;;) {
+      if (child.pid === undefined) throw new UserError(`cannot start '${exe}'`);
+      const url = await findInspectorOfPid(child.pid);
+      if (url) return url;
+      await new Promise(r => setTimeout(r, 50));
+    }
+  })();
+  const url = await Promise.race([found, exited]);
+  child.unref();
+  return { child, url };
 }
 
 function hostOfWsUrl(ws: string): string {

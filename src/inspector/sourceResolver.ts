@@ -62,13 +62,13 @@ export class SourceResolver {
    * `scriptParsed` before answering `enable`), lets `whileOn` fetch sources, then disables it again.
    */
   async collectScripts(whileOn?: () => Promise<void>): Promise<void> {
-    const off = this.client.on('Debugger.scriptParsed', (e: { scriptId: string; url: string; sourceMapURL?: string }) => {
+    const off = this.client.Debugger.scriptParsed(e => {
       if (!e.url) return;
       const info: ScriptInfo = { scriptId: e.scriptId, url: e.url, sourceMapURL: e.sourceMapURL || undefined };
       this.scripts.set(e.scriptId, info);
       const p = urlToPath(e.url);
       if (p) this.byPath.set(p, info);
-    }) as unknown as () => void;
+    });
     try {
       await this.client.send('Debugger.enable', {});
       this.debuggerOn = true;

@@ -62,6 +62,8 @@ export type SnapshotHandle = {
   keepsAlive: boolean;
   /** Human detail: address and port, peer, pid, path, thread id. */
   detail: string;
+  /** Where its user-written listener is (a server's request handler...), when known. */
+  location?: SourcePosition;
 };
 
 export type KeepAliveReason = {
