@@ -1,0 +1,272 @@
+import * as ts from 'typescript';
+import { enclosingHandler } from './handlers';
+import { Keys, collectionSource, skipOuter, thisClass } from './keys';
+import { Scopes } from './scopes';
+import { TimerBindings, isClearName, kindOf } from './timerApis';
+import type { Assignment, ClearSite, HandleUse, TimerSite } from './types';
+
+/** Iterator usage of a `timers/promises` handle slot. */
+export type IterUse = { next: boolean; ret: boolean; forAwait: boolean };
+
+/** Everything one walk over a file learns; the rules only read this. */
+export type FileFacts = {
+  sf: ts.SourceFile;
+  sites: TimerSite[];
+  clears: ClearSite[];
+  assignments: Assignment[];
+  iter: Map<string, IterUse>;
+  unrefKeys: Set<string>;
+  keys: Keys;
+  scopes: Scopes;
+};
+
+/** Walk a parsed file once and collect timer calls, clears, handle assignments and iterator uses. */
+export function collectFacts(sf: ts.SourceFile): FileFacts {
+  const scopes = new Scopes();
+  const keys = new Keys(scopes);
+  const bindings = new TimerBindings();
+  for (const s of sf.statements) {
+    bindings.note(s);
+    if (ts.isVariableStatement(s)) for (const d of s.declarationList.declarations) bindings.note(d);
+  }
+  const facts: FileFacts = {
+    sf, sites: [], clears: [], assignments: [], iter: new Map(), unrefKeys: new Set(), keys, scopes,
+  };
+  const iterOf = (k: string): IterUse => {
+    let u = facts.iter.get(k);
+    if (!u) facts.iter.set(k, (u = { next: false, ret: false, forAwait: false }));
+    return u;
+  };
+
+  const visit = (node: ts.Node): void => {
+    switch (node.kind) {
+      case ts.SyntaxKind.CallExpression:
+        onCall(node as ts.CallExpression);
+        break;
+      case ts.SyntaxKind.BinaryExpression: {
+        const b = node as ts.BinaryExpression;
+        const op = b.operatorToken.kind;
+        if (op === ts.SyntaxKind.EqualsToken || op === ts.SyntaxKind.QuestionQuestionEqualsToken
+          || op === ts.SyntaxKind.BarBarEqualsToken) {
+          const left = skipOuter(b.left);
+          if (ts.isIdentifier(left) || ts.isPropertyAccessExpression(left)) {
+            facts.assignments.push({ node: b, target: left, value: b.right, fn: enclosingFunction(b) });
+          }
+        }
+        break;
+      }
+      case ts.SyntaxKind.VariableDeclaration: {
+        const d = node as ts.VariableDeclaration;
+        if (d.parent.parent && !ts.isSourceFile(d.parent.parent.parent)) bindings.note(d);
+        if (d.initializer && ts.isIdentifier(d.name)) {
+          facts.assignments.push({ node: d, target: d.name, value: d.initializer, fn: enclosingFunction(d) });
+        }
+        break;
+      }
+      case ts.SyntaxKind.ForOfStatement: {
+        const f = node as ts.ForOfStatement;
+        if (f.awaitModifier) {
+          const k = keys.keyOf(f.expression);
+          if (k) iterOf(k).forAwait = true;
+        }
+        break;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+
+  const onCall = (call: ts.CallExpression): void => {
+    const fn = bindings.resolve(call.expression);
+    if (fn) {
+      const kind = kindOf(fn.name);
+      if (kind) facts.sites.push(makeSite(call, fn.api, kind, keys, scopes));
+      else if (isClearName(fn.name) && call.arguments[0]) {
+        const key = keys.keyOf(call.arguments[0]);
+        if (key) facts.clears.push({ node: call, key, how: fn.name, fn: enclosingFunction(call) });
+      }
+      return;
+    }
+    const callee = call.expression;
+    if (!ts.isPropertyAccessExpression(callee) && !ts.isElementAccessExpression(callee)) return;
+    const method = ts.isPropertyAccessExpression(callee) ? callee.name.text
+      : /Symbol\.(async)?[dD]ispose/.test(callee.argumentExpression.getText()) ? 'dispose' : '';
+    if (!method) return;
+    const target = callee.expression;
+    if (method === 'forEach' && call.arguments[0]) {
+      const a = call.arguments[0];
+      const clear = bindings.resolve(a);
+      const k = clear && isClearName(clear.name) ? keys.keyOf(collectionSource(target)) : undefined;
+      if (k) facts.clears.push({ node: call, key: `c:${k}`, how: clear!.name, fn: enclosingFunction(call) });
+      return;
+    }
+    if (!['close', 'dispose', 'unref', 'next', 'return'].includes(method)) return;
+    const key = keys.keyOf(target);
+    if (!key) return;
+    if (method === 'close' || method === 'dispose') facts.clears.push({ node: call, key, how: method, fn: enclosingFunction(call) });
+    else if (method === 'unref') facts.unrefKeys.add(key);
+    else if (method === 'next') iterOf(key).next = true;
+    else iterOf(key).ret = true;
+  };
+
+  visit(sf);
+  for (const s of facts.sites) if (s.key && facts.unrefKeys.has(s.key)) s.unrefd = true;
+  return facts;
+}
+
+function makeSite(call: ts.CallExpression, api: TimerSite['api'], kind: TimerSite['kind'], keys: Keys, scopes: Scopes): TimerSite {
+  const callee = call.expression;
+  const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+  const promises = api === 'timers/promises';
+  const delayArg = promises ? call.arguments[0] : kind === 'immediate' ? undefined : call.arguments[1];
+  const callback = promises ? undefined : call.arguments[0];
+  const site: TimerSite = {
+    call, api, kind, namePos: nameNode.getStart(), callback, callbackName: callback && callbackName(callback),
+    handle: 'discarded', unrefd: false, signal: false, rearms: false,
+    fn: enclosingFunction(call), cls: thisClass(call), handler: enclosingHandler(call),
+  };
+  if (delayArg) {
+    const ms = constValue(delayArg, scopes, 0);
+    if (ms !== undefined) site.delayMs = ms;
+    else site.delayText = delayArg.getText().slice(0, 40);
+  } else if (kind !== 'immediate') site.delayMs = promises ? 1 : 0;
+  if (promises) {
+    const opts = call.arguments[2];
+    site.signal = !!opts && ts.isObjectLiteralExpression(opts)
+      && opts.properties.some(p => p.name && ts.isIdentifier(p.name) && p.name.text === 'signal');
+  }
+  disposition(site, keys);
+  if (kind === 'timeout' && !promises) site.rearms = rearmsItself(site);
+  return site;
+}
+
+/** What the code does with the returned handle (see HandleUse). */
+function disposition(site: TimerSite, keys: Keys): void {
+  let node: ts.Node = site.call;
+  for (;;) {
+    const p = node.parent;
+    if (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p) || ts.isSatisfiesExpression(p)) {
+      node = p;
+    } else if (ts.isPropertyAccessExpression(p) && p.expression === node && /^(unref|ref)$/.test(p.name.text)
+      && ts.isCallExpression(p.parent) && p.parent.expression === p) {
+      site.unrefd = p.name.text === 'unref';
+      node = p.parent; // unref()/ref() return the Timeout itself
+    } else break;
+  }
+  const p = node.parent;
+  let use: HandleUse = 'escapes';
+  let key: string | undefined;
+  if (ts.isExpressionStatement(p) || ts.isVoidExpression(p)) use = 'discarded';
+  else if (ts.isVariableDeclaration(p) && p.initializer === node) {
+    if (ts.isIdentifier(p.name)) {
+      key = keys.keyOf(p.name);
+      const using = (p.parent.flags & ts.NodeFlags.Using) !== 0; // covers `await using` too
+      use = using ? 'using' : 'stored';
+    }
+  } else if (ts.isBinaryExpression(p) && p.right === node && isAssignOp(p.operatorToken.kind)) {
+    key = keys.keyOf(p.left);
+    use = key ? 'stored' : 'escapes';
+  } else if (ts.isReturnStatement(p) || (ts.isArrowFunction(p) && p.body === node)) use = 'returned';
+  else if (ts.isForOfStatement(p) && p.expression === node && p.awaitModifier) use = 'for-await';
+  else if (ts.isCallExpression(p) && ts.isPropertyAccessExpression(p.expression)
+    && /^(push|add|set|unshift)$/.test(p.expression.name.text) && p.arguments.includes(node as ts.Expression)) {
+    const k = keys.keyOf(p.expression.expression);
+    if (k) { key = `c:${k}`; use = 'collection'; }
+  } else if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name)) {
+    key = `o.${p.name.text}`;
+    use = 'stored';
+  }
+  site.handle = use;
+  site.key = key;
+}
+
+function isAssignOp(k: ts.SyntaxKind): boolean {
+  return k === ts.SyntaxKind.EqualsToken || k === ts.SyntaxKind.QuestionQuestionEqualsToken || k === ts.SyntaxKind.BarBarEqualsToken;
+}
+
+/** A setTimeout whose callback unconditionally calls the function that created it again. */
+function rearmsItself(site: TimerSite): boolean {
+  const fn = site.fn;
+  const cb = site.callback;
+  if (!fn || !cb) return false;
+  const name = functionName(fn);
+  if (!name) return false;
+  // A `return` or a condition between the function start and the call means the chain can stop.
+  for (let n: ts.Node = site.call.parent; n !== fn; n = n.parent) {
+    if (ts.isIfStatement(n) || ts.isConditionalExpression(n) || ts.isTryStatement(n) || ts.isCatchClause(n)
+      || ts.isIterationStatement(n, false) || ts.isSwitchStatement(n)
+      || (ts.isBinaryExpression(n) && /^(&&|\|\||\?\?)$/.test(n.operatorToken.getText()))) return false;
+  }
+  if (containsEarlyReturn((fn as ts.FunctionLikeDeclaration).body, site.call.pos)) return false;
+  const refersToFn = (n: ts.Node): boolean => {
+    if (ts.isIdentifier(n) && n.text === name) return true;
+    if (ts.isPropertyAccessExpression(n) && n.expression.kind === ts.SyntaxKind.ThisKeyword && n.name.text === name) return true;
+    return ts.forEachChild(n, refersToFn) === true;
+  };
+  return refersToFn(skipOuter(cb));
+}
+
+function containsEarlyReturn(body: ts.Node | undefined, before: number): boolean {
+  let found = false;
+  const walk = (n: ts.Node): void => {
+    if (found || n.pos >= before || (ts.isFunctionLike(n) && n !== body)) return;
+    if (ts.isReturnStatement(n)) found = true;
+    else ts.forEachChild(n, walk);
+  };
+  if (body) ts.forEachChild(body, walk);
+  return found;
+}
+
+/** Innermost function-like node around `node`. */
+export function enclosingFunction(node: ts.Node): ts.Node | undefined {
+  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n;
+  return undefined;
+}
+
+/** A usable name for a function-like node: its own, its method name, or the variable it is assigned to. */
+export function functionName(fn: ts.Node): string | undefined {
+  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) && fn.name
+    && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) return fn.name.text;
+  if (ts.isConstructorDeclaration(fn)) return 'constructor';
+  const p = fn.parent;
+  if (p && (ts.isVariableDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isPropertyAssignment(p)) && ts.isIdentifier(p.name)) {
+    return p.name.text;
+  }
+  return undefined;
+}
+
+function callbackName(cb: ts.Expression): string | undefined {
+  const e = skipOuter(cb);
+  if (ts.isIdentifier(e)) return e.text;
+  if (ts.isPropertyAccessExpression(e)) return e.name.text;
+  if (ts.isFunctionExpression(e) && e.name) return e.name.text;
+  if (ts.isArrowFunction(e) && ts.isCallExpression(e.body)) return callbackName(e.body.expression);
+  return undefined;
+}
+
+/** Fold numeric literals, `const` numbers and + - * / of them; undefined when not constant. */
+export function constValue(e: ts.Expression, scopes: Scopes, depth: number): number | undefined {
+  e = skipOuter(e);
+  if (ts.isNumericLiteral(e)) return Number(e.text.replace(/_/g, ''));
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken) {
+    const v = constValue(e.operand, scopes, depth);
+    return v === undefined ? undefined : -v;
+  }
+  if (ts.isBinaryExpression(e)) {
+    const a = constValue(e.left, scopes, depth);
+    const b = a === undefined ? undefined : constValue(e.right, scopes, depth);
+    if (a === undefined || b === undefined) return undefined;
+    switch (e.operatorToken.kind) {
+      case ts.SyntaxKind.PlusToken: return a + b;
+      case ts.SyntaxKind.MinusToken: return a - b;
+      case ts.SyntaxKind.AsteriskToken: return a * b;
+      case ts.SyntaxKind.SlashToken: return b === 0 ? undefined : a / b;
+    }
+    return undefined;
+  }
+  if (ts.isIdentifier(e) && depth < 3) {
+    const decl = scopes.resolve(e);
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.isVariableDeclarationList(decl.parent)
+      && (decl.parent.flags & ts.NodeFlags.Const) !== 0) return constValue(decl.initializer, scopes, depth + 1);
+  }
+  return undefined;
+}

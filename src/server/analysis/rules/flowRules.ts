@@ -1,0 +1,134 @@
+import * as ts from 'typescript';
+import type { FileFacts } from '../collect';
+import { functionName } from '../collect';
+import { keysMatch, skipOuter } from '../keys';
+import type { StaticFinding, TimerSite } from '../types';
+import { at } from './handleRules';
+import { delayLabel } from './helpers';
+
+/** async-overlap: setInterval with an async callback that awaits, and no in-flight guard. */
+export function asyncOverlap(facts: FileFacts): StaticFinding[] {
+  const out: StaticFinding[] = [];
+  for (const s of facts.sites) {
+    if (s.api !== 'timers' || s.kind !== 'interval' || !s.callback) continue;
+    const fn = callbackFunction(s);
+    if (!fn || !fn.body || !ts.getModifiers(fn)?.some(m => m.kind === ts.SyntaxKind.AsyncKeyword)) continue;
+    if (!awaits(fn.body) || hasOverlapGuard(fn.body)) continue;
+    const name = s.callbackName ? `${s.callbackName}()` : 'callback';
+    out.push({
+      rule: 'async-overlap', ...at(s), site: s,
+      message: `setInterval runs the async ${name} every ${delayLabel(s) || 'tick'} with no guard against overlapping runs: `
+        + 'when one run takes longer than the period, the next starts anyway and they pile up. '
+        + 'Skip while a run is in flight (if (running) return; running = true; … finally { running = false }) or use a setTimeout loop.',
+    });
+  }
+  return out;
+}
+
+/** The function a callback expression denotes: inline, a function in this file, or `this.method`. */
+function callbackFunction(s: TimerSite): ts.FunctionLikeDeclaration | undefined {
+  const e = skipOuter(s.callback!);
+  if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return e;
+  let name: string | undefined;
+  if (ts.isIdentifier(e)) name = e.text;
+  else if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword) name = e.name.text;
+  if (!name) return undefined;
+  let found: ts.FunctionLikeDeclaration | undefined;
+  const root: ts.Node = ts.isPropertyAccessExpression(e) && s.cls ? s.cls : s.call.getSourceFile();
+  const look = (n: ts.Node): void => {
+    if (found) return;
+    if ((ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n)) && n.name && ts.isIdentifier(n.name) && n.name.text === name) found = n;
+    else if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name && n.initializer) {
+      const init = skipOuter(n.initializer);
+      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) found = init;
+    } else if (ts.isPropertyDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name && n.initializer) {
+      const init = skipOuter(n.initializer);
+      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) found = init;
+    }
+    if (!found) ts.forEachChild(n, look);
+  };
+  look(root);
+  return found;
+}
+
+function awaits(body: ts.Node): boolean {
+  const walk = (n: ts.Node): boolean => {
+    if (ts.isAwaitExpression(n) || (ts.isForOfStatement(n) && !!n.awaitModifier)) return true;
+    if (ts.isFunctionLike(n)) return false;
+    return ts.forEachChild(n, walk) === true;
+  };
+  return ts.forEachChild(body, walk) === true;
+}
+
+/**
+ * An in-flight guard: an early `if (X) return` whose X the callback also assigns (`running = true`,
+ * `this.busy = true`, `inFlight++`), a lock/mutex call, or a callback that clears its own interval.
+ */
+function hasOverlapGuard(body: ts.Node): boolean {
+  const guards = new Set<string>();
+  const assigned = new Set<string>();
+  let locked = false;
+  const nameOf = (e: ts.Expression): string | undefined => {
+    const x = skipOuter(e);
+    return ts.isIdentifier(x) ? x.text : ts.isPropertyAccessExpression(x) ? x.name.text : undefined;
+  };
+  const walk = (n: ts.Node): void => {
+    if (ts.isIfStatement(n) && returns(n.thenStatement)) {
+      const names = (c: ts.Node): void => {
+        if (ts.isIdentifier(c)) guards.add(c.text);
+        else if (ts.isPropertyAccessExpression(c)) guards.add(c.name.text);
+        ts.forEachChild(c, names);
+      };
+      names(n.expression);
+    }
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment
+      && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      const nm = nameOf(n.left);
+      if (nm) assigned.add(nm);
+    }
+    if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n))
+      && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) {
+      const nm = nameOf(n.operand);
+      if (nm) assigned.add(nm);
+    }
+    if (ts.isCallExpression(n) && /lock|mutex|exclusive|acquire|semaphore|clearInterval/i.test(n.expression.getText())) locked = true;
+    ts.forEachChild(n, walk);
+  };
+  walk(body);
+  return locked || [...guards].some(g => assigned.has(g));
+}
+
+function returns(s: ts.Statement): boolean {
+  if (ts.isReturnStatement(s)) return true;
+  return ts.isBlock(s) && s.statements.some(x => ts.isReturnStatement(x));
+}
+
+/** timers-promises-leak: an async-iterator setInterval advanced with next() and never closed. */
+export function timersPromisesLeak(facts: FileFacts): StaticFinding[] {
+  const out: StaticFinding[] = [];
+  for (const s of facts.sites) {
+    if (s.api !== 'timers/promises' || s.kind !== 'interval' || s.signal || s.handle !== 'stored' || !s.key) continue;
+    let next = false;
+    let closed = false;
+    for (const [k, u] of facts.iter) {
+      if (!keysMatch(s.key, k)) continue;
+      next ||= u.next;
+      closed ||= u.ret || u.forAwait;
+    }
+    if (!next || closed) continue;
+    const name = ts.isVariableDeclaration(s.call.parent) ? s.call.parent.name.getText() : 'the iterator';
+    const unref = /ref\s*:\s*false/.test(s.call.arguments[2]?.getText() ?? '');
+    out.push({
+      rule: 'timers-promises-leak', ...at(s), site: s,
+      message: `This timers/promises setInterval iterator is advanced with ${name}.next() but never closed: once the code stops `
+        + `reading, its interval (${delayLabel(s)}) stays armed forever${unref ? " (ref: false keeps it from holding the process open, but it keeps ticking)" : ''}. `
+        + `Call ${name}.return() (e.g. in finally), iterate with for await, or pass { signal }.`,
+    });
+  }
+  return out;
+}
+
+/** Name of the function a site lives in, for messages. */
+export function fnLabel(fn: ts.Node | undefined): string {
+  return (fn && functionName(fn)) ?? 'this function';
+}

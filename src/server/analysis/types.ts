@@ -1,0 +1,100 @@
+import type * as ts from 'typescript';
+
+/** Ids of the static rules; also the keys of the `timerscope.rules.<id>` settings. */
+export type RuleId =
+  | 'discarded-handle'
+  | 'never-cleared'
+  | 'per-request'
+  | 'async-overlap'
+  | 'clear-mismatch'
+  | 'timers-promises-leak';
+
+/** Configured level of a rule. */
+export type RuleLevel = 'off' | 'info' | 'warning' | 'error';
+
+export type TimerKind = 'timeout' | 'interval' | 'immediate';
+
+/** Which API family made the timer: the callback timers or the `timers/promises` ones. */
+export type TimerApi = 'timers' | 'timers/promises';
+
+/**
+ * What happened to the value a timer call returned. `key` identifies the storage slot so that clears,
+ * reassignments and iterator calls elsewhere in the file can be matched to it (see keys.ts).
+ */
+export type HandleUse =
+  | 'discarded'
+  | 'stored'
+  | 'collection'
+  | 'returned'
+  | 'escapes'
+  | 'using'
+  | 'for-await';
+
+/** The request/connection callback a timer was created in (per-request rule). */
+export type HandlerContext = { fn: ts.Node; description: string };
+
+/** One timer call found in a file, with everything the rules and lenses need. */
+export type TimerSite = {
+  call: ts.CallExpression;
+  api: TimerApi;
+  kind: TimerKind;
+  /** Offset of the callee's name: where V8 reports the call site, so runtime sites match it. */
+  namePos: number;
+  delayMs?: number;
+  /** Source text of the delay when it is not a constant. */
+  delayText?: string;
+  callback?: ts.Expression;
+  callbackName?: string;
+  handle: HandleUse;
+  key?: string;
+  /** `.unref()` chained on the call or called on the stored handle. */
+  unrefd: boolean;
+  /** timers/promises: an AbortSignal option was passed. */
+  signal: boolean;
+  /** A setTimeout whose callback re-arms the function that created it. */
+  rearms: boolean;
+  /** Innermost function containing the call (undefined at module level). */
+  fn?: ts.Node;
+  /** Innermost class containing the call. */
+  cls?: ts.ClassLikeDeclaration;
+  handler?: HandlerContext;
+};
+
+/** A clearTimeout/clearInterval/close()/return() that targets a handle key. */
+export type ClearSite = {
+  node: ts.Node;
+  key: string;
+  /** clearTimeout, clearInterval, clearImmediate, close, dispose, return, forEach(clear…). */
+  how: string;
+  fn?: ts.Node;
+};
+
+/** `target = value` for an identifier or property; keys are computed lazily for the few that matter. */
+export type Assignment = { node: ts.Node; target: ts.Identifier | ts.PropertyAccessExpression; value: ts.Expression; fn?: ts.Node };
+
+/** A static finding before severities are applied. */
+export type StaticFinding = {
+  rule: RuleId;
+  message: string;
+  start: number;
+  end: number;
+  /** The timer site the finding is about, when there is one (quick fixes use it). */
+  site?: TimerSite;
+};
+
+/** Compact, AST-free description of a call site (custom request, workspace index, lenses). */
+export type CallSiteInfo = {
+  /** 1-based line/column of the callee name: the position V8 reports for the call. */
+  line: number;
+  column: number;
+  /** 0-based LSP range of the whole call. */
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  kind: TimerKind;
+  api: TimerApi;
+  delayMs?: number;
+  delayText?: string;
+  callbackName?: string;
+  /** Short facts for the lens, e.g. ['interval 1000 ms', 'never cleared']. */
+  facts: string[];
+  rules: RuleId[];
+};
