@@ -103,3 +103,12 @@ export async function locationsOfArray(client: Client, arrayObjectId: string): P
   const elements = props.filter(p => /^\d+$/.test(p.name)).sort((a, b) => Number(a.name) - Number(b.name));
   return mapLimit(elements, 64, async e => (e.value?.objectId && e.value.type === 'function' ? functionLocation(client, e.value.objectId) : null));
 }
+
+/**
+ * Source text of a self-contained function for `Runtime.callFunctionOn`. Bundlers that keep names (tsx,
+ * esbuild keepNames) insert calls to a `__name` helper that does not exist in the target, so one is
+ * provided; a sourceURL names our code in the target's stack traces and profiles.
+ */
+export function remoteFunction(fn: Function): string {
+  return `function () { var __name = function (f) { return f; }; return (${fn.toString()}).apply(this, arguments);\n//# sourceURL=timerscope-remote.js\n}`;
+}

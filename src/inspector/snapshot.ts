@@ -11,7 +11,7 @@ import { explainSessionError, type TargetConnection } from './connect';
 import { indexScript, inferCreationSite, type ScriptIndex } from './creationSite';
 import { describeActiveHandles } from './remote/handleDescriber';
 import { createTimerWalker, RECORD_SIZE } from './remote/timerWalker';
-import { callOn, locationsOfArray, type Client, type FunctionLocation } from './remoteObjects';
+import { callOn, locationsOfArray, remoteFunction, type Client, type FunctionLocation } from './remoteObjects';
 import { SourceResolver, type ResolvedPosition } from './sourceResolver';
 import { findTimerLists, queryTimeoutObjects } from './timerLists';
 
@@ -137,7 +137,7 @@ async function snapshotInner(client: Client, opts: SnapshotOptions): Promise<Sna
   const walkerObj = await callOn(
     client,
     anchor,
-    createTimerWalker.toString(),
+    remoteFunction(createTimerWalker),
     [arg(queried ? undefined : lists.timerListMap), arg(queried ? undefined : lists.immediateQueue), arg(queried ? undefined : lists.knownTimersById), arg(lists.binding), arg(queried)],
     { byValue: false, group: GROUP },
   );
@@ -145,7 +145,7 @@ async function snapshotInner(client: Client, opts: SnapshotOptions): Promise<Sna
   const records = await walkTimers(client, walker, opts.chunkSize ?? 4000);
   const now = await callOn<number>(client, walker, 'function () { return this.now; }', [], { byValue: true, group: GROUP });
 
-  const handlesObj = await callOn(client, walker, describeActiveHandles.toString(), [], { byValue: false, group: GROUP });
+  const handlesObj = await callOn(client, walker, remoteFunction(describeActiveHandles), [], { byValue: false, group: GROUP });
   const handleData = await callOn<{ type: string; refed: boolean; detail: string }[]>(client, handlesObj.objectId!, 'function () { return this.handles; }', [], { byValue: true, group: GROUP });
   const listenerArr = await callOn(client, handlesObj.objectId!, 'function () { return this.listeners; }', [], { byValue: false, group: GROUP });
   const listenerLocs = await locationsOfArray(client, listenerArr.objectId!);
