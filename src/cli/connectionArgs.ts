@@ -33,14 +33,14 @@ export const connectionHelp = `connect with one of:
 /** Parses a duration like `10s`, `500ms`, `2m` or a plain number of milliseconds. */
 export function parseDurationMs(text: string, what: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!m) throw new UserError(`${what} needs a duration like 500ms, 10s or 2m, got '${text}'`);
+  if (!m) throw new UserError(`${what} needs a duration like 500ms, 10s or 2m, got '${text}'`, 2);
   const n = Number(m[1]);
   return Math.round(m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60000 : n);
 }
 
 function parseIntOption(text: string | undefined, what: string): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text)) throw new UserError(`${what} needs a whole number, got '${text}'`);
+  if (!/^\d+$/.test(text)) throw new UserError(`${what} needs a whole number, got '${text}'`, 2);
   return Number(text);
 }
 

@@ -48,6 +48,8 @@ export type TargetConnection = {
 };
 
 export const DEFAULT_HOST = '127.0.0.1';
+/** Emitted on a launched child when it has finished and only waits for our session to close. */
+const EXITING = 'timerscope:exiting';
 export const DEFAULT_PORT = 9229;
 
 function isNodeExecutable(cmd: string): boolean {
@@ -96,6 +98,8 @@ export function launchWithInspector(opts: LaunchOptions): Promise<{ child: Child
         .filter(l => !/^(Debugger listening on|Debugger ending on|For help, see: https:\/\/nodejs.org|Debugger attached|Waiting for the debugger)/.test(l))
         .join('\n');
       if (out !== 'ignore' && own.trim()) out.write(own.endsWith('\n') ? own : own + '\n');
+      // Node waits at exit for an attached debugger to go away: treat that as the end of the session.
+      if (/Waiting for the debugger to disconnect/.test(text)) child.emit(EXITING);
     });
     child.on('error', err => reject(new UserError(`cannot start '${cmd}': ${err.message}`)));
     child.on('exit', (code, signal) => {
@@ -165,7 +169,14 @@ export async function openTarget(opts: ConnectOptions): Promise<TargetConnection
     throw new UserError(`cannot open the inspector WebSocket ${url}: ${(err as Error).message}`);
   }
   let closed = false;
-  const closedPromise = new Promise<void>(resolve => client.on('disconnect', () => ((closed = true), resolve())));
+  const closedPromise = new Promise<void>(resolve => {
+    const done = () => ((closed = true), resolve());
+    client.on('disconnect', done);
+    child?.once('exit', done).once(EXITING, () => {
+      done();
+      void client.close().catch(() => undefined);
+    });
+  });
   const conn: TargetConnection = {
     client,
     url,
@@ -218,7 +229,7 @@ async function checkIsNode(conn: TargetConnection): Promise<void> {
 export function explainSessionError(err: unknown, conn: TargetConnection | undefined, what: string): Error {
   if (err instanceof UserError) return err;
   const msg = (err as Error)?.message ?? String(err);
-  if (conn?.isClosed() || /WebSocket is not open|disconnected|ECONNRESET|socket hang up/i.test(msg)) {
+  if (conn?.isClosed?.() || /WebSocket is not open|disconnected|ECONNRESET|socket hang up|context was destroyed|Cannot find context/i.test(msg)) {
     return new UserError(`the target process exited or closed its inspector during the ${what}`);
   }
   return err as Error;

@@ -1,5 +1,6 @@
 /** `timerscope snapshot`: every live timer and handle of a running Node.js process, once. */
 import { writeFile } from 'node:fs/promises';
+import { UserError } from '../../common/errors';
 import { openTarget } from '../../inspector/connect';
 import { takeSnapshot } from '../../inspector/snapshot';
 import { formatSnapshot } from '../../model/snapshotReport';
@@ -41,7 +42,10 @@ export async function run(argv: string[]): Promise<number> {
   try {
     if (conn.child && args.afterMs > 0) {
       // The user asked the program to run this long first; stop early if it exits.
-      await Promise.race([new Promise(r => setTimeout(r, args.afterMs)), conn.closed]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise(r => (timer = setTimeout(r, args.afterMs))), conn.closed]);
+      clearTimeout(timer);
+      if (conn.isClosed()) throw new UserError(`the program exited before the snapshot (--after ${args.afterMs} ms); snapshot it sooner with a smaller --after`);
     }
     const snap = await takeSnapshot(conn, {
       allowQueryObjects: Boolean(args.values['query-objects']),

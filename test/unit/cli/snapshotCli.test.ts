@@ -1,0 +1,158 @@
+/** The `timerscope snapshot` / `diff` commands as a user runs them, including every kind of bad input. */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { before, test } from 'node:test';
+import type { Snapshot } from '../../../src/shared/snapshot';
+import { runCli } from '../../helpers/cli';
+import { countAt, describeSites } from '../../helpers/snapshots';
+import { repoRoot, startTarget } from '../../helpers/targets';
+
+const fixture = (name: string) => path.join(repoRoot, 'test', 'fixtures', 'programs', name);
+
+before(() => {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'examples', 'build.mjs')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+});
+
+function oneLineError(stderr: string): string {
+  const lines = stderr.trim().split('\n').filter(l => l.startsWith('timerscope:'));
+  assert.equal(lines.length, 1, `expected one error line, got:\n${stderr}`);
+  return lines[0];
+}
+
+test('the example: the leaking heartbeat interval is reported at its TypeScript line, as JSON and as a report', async t => {
+  const target = await startTarget(t, path.join(repoRoot, 'examples', 'dist', 'server.js'), { cwd: repoRoot });
+  await target.waitForOutput(/12 logins and logouts served/);
+  const json = await runCli(['snapshot', '--ws', target.url, '--json']);
+  assert.equal(json.code, 0, json.stderr);
+  const snap = JSON.parse(json.stdout) as Snapshot;
+  assert.equal(snap.schema, 'timerscope.snapshot/v1');
+  assert.equal(snap.process.pid, target.child.pid);
+  assert.equal(countAt(snap, 'examples/src/sessions.ts', 22, 'interval'), 12, describeSites(snap));
+  assert.equal(snap.sites[0].file, 'examples/src/sessions.ts', 'the leak comes first');
+  const t0 = snap.timers.find(x => x.location?.file === 'examples/src/sessions.ts')!;
+  assert.deepEqual(t0.generated && { file: t0.generated.file, line: t0.generated.line }, { file: 'examples/dist/sessions.js', line: 14 });
+  assert.equal(t0.callback?.name, 'sendHeartbeat');
+  const text = await runCli(['snapshot', '--ws', target.url]);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /interval 1000 ms ×12 \[ref'd, keeps process alive\] — examples\/src\/sessions\.ts:22:3 \(callback sendHeartbeat\)/);
+  assert.match(text.stdout, /unref'd\] — examples\/src\/server\.ts:22:17/);
+});
+
+test('--launch starts the program, snapshots it after --after and stops it', async () => {
+  const r = await runCli(['snapshot', '--json', '--launch', '--after', '200', '--', 'node', fixture('plainInterval.js')]);
+  assert.equal(r.code, 0, r.stderr);
+  const snap = JSON.parse(r.stdout) as Snapshot;
+  assert.equal(countAt(snap, fixture('plainInterval.js').replace(repoRoot + '/', ''), 3, 'interval'), 1, describeSites(snap));
+  assert.throws(() => process.kill(snap.process.pid, 0), /ESRCH/, 'the launched program was stopped');
+});
+
+test('--pid turns the inspector on in a running process and finds its port', async t => {
+  const child = spawn(process.execPath, [fixture('plainInterval.js')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => child.kill('SIGKILL'));
+  await new Promise(r => child.stdout.once('data', r));
+  const r = await runCli(['snapshot', '--json', '--pid', String(child.pid)]);
+  assert.equal(r.code, 0, r.stderr);
+  const snap = JSON.parse(r.stdout) as Snapshot;
+  assert.equal(snap.process.pid, child.pid);
+  const site = snap.sites.find(s => s.file.endsWith('plainInterval.js') && s.kind === 'interval');
+  assert.equal(site?.line, 3, describeSites(snap));
+  assert.equal(child.exitCode, null, 'the target keeps running');
+});
+
+test('diff shows the growth between two snapshot files', async t => {
+  const target = await startTarget(t, path.join(repoRoot, 'examples', 'dist', 'server.js'), { cwd: repoRoot });
+  await target.waitForOutput(/12 logins and logouts served/);
+  const dir = mkdtempSync(path.join(tmpdir(), 'timerscope-diff-'));
+  const a = path.join(dir, 'a.json');
+  const b = path.join(dir, 'b.json');
+  assert.equal((await runCli(['snapshot', '--ws', target.url, '--out', a])).code, 0);
+  const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(target.output())![1];
+  for (let i = 0; i < 3; i++) {
+    await new Promise((resolve, reject) => http.request({ host: '127.0.0.1', port, method: 'POST', path: `/login?user=x${i}`, agent: false }, res => res.resume().on('end', resolve)).on('error', reject).end());
+  }
+  assert.equal((await runCli(['snapshot', '--ws', target.url, '--out', b])).code, 0);
+  const r = await runCli(['diff', a, b]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /grew\s+\+3 \(12 → 15\) interval at examples\/src\/sessions\.ts:22:3/);
+  writeFileSync(path.join(dir, 'bad.json'), '{"schema":"other"}');
+  const bad = await runCli(['diff', a, path.join(dir, 'bad.json')]);
+  assert.equal(bad.code, 1);
+  assert.match(oneLineError(bad.stderr), /bad\.json is not a timerscope\.snapshot\/v1 document/);
+});
+
+test('bad input: nothing listening on the port', async () => {
+  const srv = net.createServer();
+  await new Promise<void>(r => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise(r => srv.close(r));
+  const r = await runCli(['snapshot', '--port', String(port)]);
+  assert.equal(r.code, 1);
+  assert.match(oneLineError(r.stderr), new RegExp(`nothing is listening on 127\\.0\\.0\\.1:${port}; start the program with --inspect`));
+});
+
+test('bad input: a port that is not an inspector', async t => {
+  const srv = http.createServer((_req, res) => res.writeHead(404).end('<html>nope</html>'));
+  await new Promise<void>(r => srv.listen(0, '127.0.0.1', () => r()));
+  t.after(() => srv.close());
+  const r = await runCli(['snapshot', '--port', String((srv.address() as net.AddressInfo).port)]);
+  assert.equal(r.code, 1);
+  assert.match(oneLineError(r.stderr), /answered but is not a V8 inspector/);
+});
+
+test('bad input: a Chrome tab instead of Node', { skip: !existsSync('/usr/bin/chromium') && 'needs /usr/bin/chromium (.ci/run installs it)' }, async t => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'timerscope-chrome-'));
+  const chrome = spawn('/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${dir}`, '--remote-debugging-port=0', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  t.after(() => chrome.kill('SIGKILL'));
+  const port = await new Promise<string>(resolve => {
+    let err = '';
+    chrome.stderr.on('data', d => {
+      err += d;
+      const m = /DevTools listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
+      if (m) resolve(m[1]);
+    });
+  });
+  const r = await runCli(['snapshot', '--port', port]);
+  assert.equal(r.code, 1);
+  assert.match(oneLineError(r.stderr), /is a browser \(Chrome\/Chromium tab\), not a Node\.js process/);
+});
+
+test('bad input: non-loopback hosts need --allow-remote (refused before any connection)', async () => {
+  const r = await runCli(['snapshot', '--host', '192.0.2.10', '--port', '9229']);
+  assert.equal(r.code, 1);
+  assert.match(oneLineError(r.stderr), /refusing to connect to non-loopback host '192\.0\.2\.10'.*--allow-remote/);
+  const ws = await runCli(['snapshot', '--ws', 'ws://example.invalid:9229/x']);
+  assert.match(oneLineError(ws.stderr), /non-loopback host 'example\.invalid'/);
+});
+
+test('bad input: --pid of a process that is not Node.js, or of no process', async t => {
+  const sleeper = spawn('sleep', ['30']);
+  t.after(() => sleeper.kill('SIGKILL'));
+  const r = await runCli(['snapshot', '--pid', String(sleeper.pid)]);
+  assert.equal(r.code, 1);
+  assert.match(oneLineError(r.stderr), new RegExp(`process ${sleeper.pid} is not Node\\.js`));
+  assert.equal(sleeper.exitCode, null, 'the process was not signalled');
+  const none = await runCli(['snapshot', '--pid', '999999999']);
+  assert.match(oneLineError(none.stderr), /no process with pid 999999999/);
+});
+
+test('bad input: the launched program exits before the snapshot', async () => {
+  const r = await runCli(['snapshot', '--launch', '--after', '5000', '--', 'node', fixture('exitsSoon.js')]);
+  assert.equal(r.code, 1);
+  assert.match(oneLineError(r.stderr), /the program exited before the snapshot \(--after 5000 ms\)/);
+});
+
+test('bad input: usage mistakes exit with 2 and say what to do', async () => {
+  const r = await runCli(['snapshot', '--port', 'abc']);
+  assert.equal(r.code, 2);
+  assert.match(oneLineError(r.stderr), /--port needs a whole number, got 'abc'/);
+  const both = await runCli(['snapshot', '--port', '1', '--pid', '2']);
+  assert.match(oneLineError(both.stderr), /choose one of --port, --ws, --pid, --launch/);
+  const cmd = await runCli(['snapshot', '--', 'node', 'x.js']);
+  assert.match(oneLineError(cmd.stderr), /did you mean --launch -- node x\.js/);
+});
