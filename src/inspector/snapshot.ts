@@ -24,6 +24,8 @@ export type SnapshotOptions = {
   chunkSize?: number;
   /** Told before anything slow or intrusive happens. */
   onWarning?: (message: string) => void;
+  /** Called after each chunk of timers was read (progress for UIs). */
+  onProgress?: (timersRead: number) => void;
 };
 
 const KINDS: TimerKind[] = ['timeout', 'interval', 'immediate'];
@@ -43,7 +45,7 @@ async function processInfo(client: Client): Promise<ProcessInfo> {
 }
 
 /** Reads every record from the in-target walker in bounded chunks. */
-async function walkTimers(client: Client, walker: string, chunkSize: number): Promise<number[]> {
+async function walkTimers(client: Client, walker: string, chunkSize: number, onProgress?: (n: number) => void): Promise<number[]> {
   const all: number[] = [];
   for (;;) {
     const chunk = await callOn<{ records: number[]; done: boolean }>(client, walker, 'function (n) { return this.next(n); }', [{ value: chunkSize }], {
@@ -51,6 +53,7 @@ async function walkTimers(client: Client, walker: string, chunkSize: number): Pr
       group: GROUP,
     });
     for (const n of chunk.records) all.push(n);
+    onProgress?.(all.length / RECORD_SIZE);
     if (chunk.done) return all;
   }
 }
@@ -142,7 +145,7 @@ async function snapshotInner(client: Client, opts: SnapshotOptions): Promise<Sna
     { byValue: false, group: GROUP },
   );
   const walker = walkerObj.objectId!;
-  const records = await walkTimers(client, walker, opts.chunkSize ?? 4000);
+  const records = await walkTimers(client, walker, opts.chunkSize ?? 4000, opts.onProgress);
   const now = await callOn<number>(client, walker, 'function () { return this.now; }', [], { byValue: true, group: GROUP });
 
   const handlesObj = await callOn(client, walker, remoteFunction(describeActiveHandles), [], { byValue: false, group: GROUP });

@@ -42,7 +42,7 @@ export function createTimerWalker(
   }
   function asyncIdOf(t: any): number {
     if (!asyncIdSym) {
-      for (const s of Object.getOwnPropertySymbols(t)) if (s.description === 'async_id_symbol') asyncIdSym = s;
+      for (const s of Object.getOwnPropertySymbols(t)) if (s.description === 'asyncId' || s.description === 'async_id_symbol') asyncIdSym = s;
     }
     const id = asyncIdSym ? t[asyncIdSym] : undefined;
     return typeof id === 'number' ? id : -1;

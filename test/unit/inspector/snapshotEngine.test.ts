@@ -1,0 +1,68 @@
+/** Engine behaviours beyond the cases: chunking, the queryObjects fallback, a target that dies mid-way, no side effects. */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { UserError } from '../../../src/common/errors';
+import { takeSnapshot } from '../../../src/inspector/snapshot';
+import { countAt } from '../../helpers/snapshots';
+import { repoRoot, startTarget } from '../../helpers/targets';
+
+const programs = path.join(repoRoot, 'test', 'fixtures', 'programs');
+
+test('small chunks read every timer exactly once, with closures grouped by location', async t => {
+  const target = await startTarget(t, 'manyTimers.js', { cwd: programs, env: { COUNT: '3000' } });
+  await target.waitForOutput(/ready/);
+  const conn = await target.connect();
+  let chunks = 0;
+  const snap = await takeSnapshot(conn, { chunkSize: 250, onProgress: () => chunks++ });
+  assert.ok(chunks >= 12, `read in ${chunks} chunks`);
+  assert.equal(countAt(snap, 'manyTimers.js', 5, 'timeout'), 1500, 'named callback site');
+  assert.equal(countAt(snap, 'manyTimers.js', 6, 'timeout'), 1500, '1500 distinct closures of one arrow, one site');
+  assert.equal(new Set(snap.timers.map(x => x.id)).size, snap.timers.length);
+});
+
+test('the queryObjects fallback finds the same timers as the timer lists', async t => {
+  const target = await startTarget(t, 'variety.js', { cwd: programs });
+  await target.waitForOutput(/ready/);
+  const conn = await target.connect();
+  const warnings: string[] = [];
+  const viaLists = await takeSnapshot(conn);
+  const viaQuery = await takeSnapshot(conn, { forceQueryObjects: true, onWarning: w => warnings.push(w) });
+  assert.equal(viaQuery.method, 'query-objects');
+  assert.match(warnings[0], /queryObjects.*full garbage collections/);
+  const key = (s: { file: string; line: number; kind: string; count: number }) => `${s.kind}@${s.file}:${s.line}×${s.count}`;
+  const timersOnly = (sites: typeof viaLists.sites) => sites.filter(s => s.kind !== 'immediate').map(key).sort();
+  assert.deepEqual(timersOnly(viaQuery.sites), timersOnly(viaLists.sites));
+});
+
+test('a snapshot leaves the target as it was: no globals, same timers, still running', async t => {
+  const target = await startTarget(t, 'variety.js', { cwd: programs });
+  await target.waitForOutput(/ready/);
+  const conn = await target.connect();
+  const globals = async () =>
+    (await conn.client.Runtime.evaluate({ expression: 'Object.getOwnPropertyNames(globalThis).concat(Object.getOwnPropertySymbols(globalThis).map(String)).sort().join()', returnByValue: true })).result.value;
+  const before = await globals();
+  const a = await takeSnapshot(conn);
+  const b = await takeSnapshot(conn);
+  assert.equal(await globals(), before);
+  const ids = (s: typeof a) => s.timers.filter(x => x.kind !== 'immediate').map(x => x.id).sort();
+  assert.deepEqual(ids(b), ids(a));
+  assert.equal(target.child.exitCode, null);
+});
+
+test('a target that exits during the snapshot gives a one-line error', async t => {
+  const target = await startTarget(t, 'manyTimers.js', { cwd: programs, env: { COUNT: '20000' } });
+  await target.waitForOutput(/ready/);
+  const conn = await target.connect();
+  let killed = false;
+  await assert.rejects(
+    takeSnapshot(conn, {
+      chunkSize: 100,
+      onProgress: () => {
+        if (!killed) target.child.kill('SIGKILL');
+        killed = true;
+      },
+    }),
+    (err: unknown) => err instanceof UserError && /exited or closed its inspector during the snapshot/.test(err.message),
+  );
+});
