@@ -46,13 +46,13 @@ function baseName(file: string): string {
   return i >= 0 ? file.slice(i + 1) : file;
 }
 
-/** Short human label of a call site lane, e.g. `setInterval 1000ms poller.ts:12 ×38`. */
+/** Short human label of a call site lane, e.g. `poller.ts:12 setInterval 1000ms poll ×38` (where first: it is what people scan for). */
 export function siteLabel(st: SiteTrack): string {
   const s = st.site;
   const where = s.location ? `${baseName(s.location.file)}:${s.location.line}` : '(unknown site)';
   const delay = s.kind === 'immediate' ? '' : ` ${s.delayMs}ms`;
   const fn = s.callbackName ? ` ${s.callbackName}` : '';
-  return `${kindCall(s.kind)}${delay} ${where}${fn} ×${st.timers.length}`;
+  return `${where} ${kindCall(s.kind)}${delay}${fn} ×${st.timers.length}`;
 }
 
 function findingsBySite(findings: readonly Finding[]): Map<string, Finding[]> {

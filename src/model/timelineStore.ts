@@ -66,6 +66,10 @@ export class TimelineStore {
   nowMs = 0;
   /** Events before this were trimmed away by the window. */
   horizonMs = 0;
+  /** Longest callback seen: how far before a view's start a still-visible slice can begin. */
+  maxDurationMs = 0;
+  /** Bumped when sites, timers or findings change: lanes must be rebuilt (fires alone do not need it). */
+  structureVersion = 0;
   /** Bumped on every change, so renderers can skip redundant work. */
   version = 0;
   /** Fires whose timer is not known yet (a delta may carry a fire before its timer). */
@@ -90,6 +94,7 @@ export class TimelineStore {
     this.dropped = rec.dropped;
     this.nowMs = rec.durationMs;
     this.horizonMs = 0;
+    this.maxDurationMs = 0;
     this.lastTrimAt = 0;
     this.apply({
       sites: rec.sites,
@@ -112,6 +117,7 @@ export class TimelineStore {
     for (const e of d.ended ?? []) {
       const tr = this.timers.get(e.timerId);
       if (tr) tr.timer.endMs = e.endMs;
+      this.structureVersion++;
       this.seen(e.endMs);
     }
     for (const f of d.fires ?? []) this.addFire(f);
@@ -177,6 +183,7 @@ export class TimelineStore {
   }
 
   private addSite(s: RecordedSite): void {
+    this.structureVersion++;
     const existing = this.sites.get(s.id);
     if (existing) {
       existing.site = s;
@@ -190,6 +197,7 @@ export class TimelineStore {
   }
 
   private addTimer(t: RecordedTimer): void {
+    this.structureVersion++;
     const existing = this.timers.get(t.id);
     if (existing) {
       existing.timer = t;
@@ -211,6 +219,7 @@ export class TimelineStore {
     let lane = this.loop.get(thread);
     if (!lane) this.loop.set(thread, (lane = []));
     insertSorted(lane, f, byStart);
+    if (f.durationMs > this.maxDurationMs) this.maxDurationMs = f.durationMs;
     this.seen(f.startMs + f.durationMs);
     if (track) this.attachFire(track, f);
     else {
@@ -232,6 +241,7 @@ export class TimelineStore {
     const byKey = new Map(this.findings.map(f => [key(f), f]));
     for (const f of list) byKey.set(key(f), f);
     this.findings = [...byKey.values()];
+    this.structureVersion++;
   }
 
   /**
@@ -245,6 +255,7 @@ export class TimelineStore {
     const cut = this.nowMs - w;
     if (cut <= this.horizonMs) return;
     this.horizonMs = cut;
+    this.structureVersion++;
     const dropBefore = <T>(arr: T[], key: (x: T) => number): void => {
       const i = lowerBound(arr, cut, key);
       if (i > 0) arr.splice(0, i);
