@@ -81,8 +81,10 @@ export function collectFacts(sf: ts.SourceFile): FileFacts {
       const kind = kindOf(fn.name);
       if (kind) facts.sites.push(makeSite(call, fn.api, kind, keys, scopes));
       else if (isClearName(fn.name) && call.arguments[0]) {
-        const key = keys.keyOf(call.arguments[0]);
-        if (key) facts.clears.push({ node: call, key, how: fn.name, fn: enclosingFunction(call) });
+        for (const arg of spreadArrayLoop(call.arguments[0], scopes)) {
+          const key = keys.keyOf(arg);
+          if (key) facts.clears.push({ node: call, key, how: fn.name, fn: enclosingFunction(call) });
+        }
       }
       return;
     }
@@ -111,6 +113,17 @@ export function collectFacts(sf: ts.SourceFile): FileFacts {
   visit(sf);
   for (const s of facts.sites) if (s.key && facts.unrefKeys.has(s.key)) s.unrefd = true;
   return facts;
+}
+
+/** `for (const t of [a, b]) clearInterval(t)` clears a and b: expand the loop variable to the elements. */
+function spreadArrayLoop(arg: ts.Expression, scopes: Scopes): ts.Expression[] {
+  const e = skipOuter(arg);
+  const decl = ts.isIdentifier(e) ? scopes.resolve(e) : undefined;
+  const loop = decl && ts.isVariableDeclaration(decl) ? decl.parent?.parent : undefined;
+  if (loop && ts.isForOfStatement(loop) && ts.isArrayLiteralExpression(skipOuter(loop.expression))) {
+    return (skipOuter(loop.expression) as ts.ArrayLiteralExpression).elements.filter(x => !ts.isSpreadElement(x));
+  }
+  return [arg];
 }
 
 function makeSite(call: ts.CallExpression, api: TimerSite['api'], kind: TimerSite['kind'], keys: Keys, scopes: Scopes): TimerSite {
@@ -171,6 +184,9 @@ function disposition(site: TimerSite, keys: Keys): void {
     && /^(push|add|set|unshift)$/.test(p.expression.name.text) && p.arguments.includes(node as ts.Expression)) {
     const k = keys.keyOf(p.expression.expression);
     if (k) { key = `c:${k}`; use = 'collection'; }
+  } else if (ts.isPropertyDeclaration(p) && p.initializer === node && ts.isClassLike(p.parent)) {
+    key = `p#${keys.idOf(p.parent)}.${p.name.getText()}`;
+    use = 'stored';
   } else if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name)) {
     key = `o.${p.name.text}`;
     use = 'stored';

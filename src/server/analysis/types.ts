@@ -1,4 +1,5 @@
 import type * as ts from 'typescript';
+import type { StaticCallSite } from '../../shared/lspProtocol';
 
 /** Ids of the static rules; also the keys of the `timerscope.rules.<id>` settings. */
 export type RuleId =
@@ -83,18 +84,4 @@ export type StaticFinding = {
 };
 
 /** Compact, AST-free description of a call site (custom request, workspace index, lenses). */
-export type CallSiteInfo = {
-  /** 1-based line/column of the callee name: the position V8 reports for the call. */
-  line: number;
-  column: number;
-  /** 0-based LSP range of the whole call. */
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
-  kind: TimerKind;
-  api: TimerApi;
-  delayMs?: number;
-  delayText?: string;
-  callbackName?: string;
-  /** Short facts for the lens, e.g. ['interval 1000 ms', 'never cleared']. */
-  facts: string[];
-  rules: RuleId[];
-};
+export type CallSiteInfo = StaticCallSite & { rules: RuleId[] };
