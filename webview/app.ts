@@ -52,12 +52,15 @@ export class TimelineApp {
   private laneKey = '';
   private counterVersion = -1;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The view came back from saved state: the first hydrate must not reset it. */
+  private restored = false;
 
   constructor(readonly host: Host, readonly chrome: Chrome) {
     this.ctx = chrome.canvas.getContext('2d', { alpha: false })!;
     this.theme = readTheme();
     const saved = host.getState() as SavedState | undefined;
     if (saved && typeof saved.startMs === 'number') {
+      this.restored = true;
       this.vp.set(saved.startMs, saved.endMs);
       this.vp.scrollY = saved.scrollY;
       this.follow = saved.follow;
@@ -79,7 +82,7 @@ export class TimelineApp {
   onMessage(m: ToWebviewMessage): void {
     switch (m.type) {
       case 'hydrate': {
-        const restoring = this.host.getState() !== undefined && this.hydrated === false;
+        const restoring = this.restored && !this.hydrated;
         this.config = m.config;
         this.store.options.windowMs = m.config.windowMs;
         this.store.load(m.recording);

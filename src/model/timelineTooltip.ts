@@ -57,7 +57,8 @@ export function laneTooltip(store: TimelineStore, lane: Lane): string[] {
 }
 
 function severityIcon(f: Finding): string {
-  return f.severity === 'error' ? '⛔' : f.severity === 'warning' ? '⚠' : 'ℹ';
+  // Plain symbols: emoji fonts are often missing in webviews and headless browsers.
+  return f.severity === 'error' ? '✖' : f.severity === 'warning' ? '⚠' : '•';
 }
 
 /** One-paragraph summary of a selected range. */
