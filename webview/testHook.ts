@@ -39,10 +39,12 @@ export function installTestHook(app: TimelineApp): void {
       startMs: app.vp.startMs, endMs: app.vp.endMs, plotLeft: rect().left + LABEL_WIDTH, plotWidth: app.vp.plotWidth,
       scrollY: app.vp.scrollY, follow: app.follow, paused: app.pausedAt !== null, live: app.live,
     }),
-    setViewport: (startMs: number, endMs: number): void => {
+    /** Sets the visible range; `sync` paints now, otherwise on the next animation frame (the benchmark). */
+    setViewport: (startMs: number, endMs: number, sync = true): void => {
       app.follow = false;
       app.vp.set(startMs, endMs);
-      app.render();
+      if (sync) app.render();
+      else app.invalidate();
     },
     setScroll: (y: number): void => {
       app.vp.scrollY = y;
@@ -62,6 +64,8 @@ export function installTestHook(app: TimelineApp): void {
     frames: (): number => app.frames,
     frameTimes: (): number[] => app.frameTimes.slice(),
     resetFrameTimes: (): void => void (app.frameTimes.length = 0),
+    /** Approximate JS heap in use (Chromium only), bytes. */
+    heapBytes: (): number => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
     counts: () => ({ fires: app.store.fireCount(), timers: app.store.timers.size, sites: app.store.sites.size, lanes: app.lanes.length, nowMs: app.store.nowMs, horizonMs: app.store.horizonMs }),
     /** RGB of the canvas at page point (x, y). */
     pixel: (x: number, y: number): [number, number, number] => {
