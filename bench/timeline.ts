@@ -17,6 +17,11 @@ import { buildReportHtml, makeNonce } from '../src/views/webviewHtml';
 import { readFileSync } from 'node:fs';
 import type { Recording } from '../src/shared/recording';
 
+// Functions handed to page.evaluate run in the browser; the node-side typecheck has no DOM lib.
+declare const window: Window & typeof globalThis & Record<string, any>;
+declare function requestAnimationFrame(cb: (t: number) => void): number;
+type Window = { postMessage(message: unknown, targetOrigin: string): void };
+
 const quick = process.argv.includes('--quick');
 const FRAMES = quick ? 90 : 300;
 const WINDOW_MS = 60_000;

@@ -3,7 +3,7 @@ import type { FindingRule } from '../src/shared/findings';
 import {
   DEFAULT_TIMELINE_SLO, type FromWebviewMessage, type TimelineConfig, type ToWebviewMessage,
 } from '../src/shared/webviewProtocol';
-import { EMPTY_FILTER, buildLanes, lanesHeight, type Lane, type LaneFilter } from '../src/model/timelineLanes';
+import { EMPTY_FILTER, buildLanes, findSite, lanesHeight, type Lane, type LaneFilter } from '../src/model/timelineLanes';
 import { rangeStats } from '../src/model/timelineStats';
 import { TimelineStore } from '../src/model/timelineStore';
 import { rangeSummary } from '../src/model/timelineTooltip';
@@ -100,6 +100,9 @@ export class TimelineApp {
       case 'delta':
         this.store.apply(m.delta);
         break;
+      case 'focusSite':
+        this.focusSite(m.location.file, m.location.line);
+        break;
       case 'sessionEnded':
         this.live = false;
         this.follow = false;
@@ -113,6 +116,32 @@ export class TimelineApp {
     this.posted.push(m);
     if (this.posted.length > 100) this.posted.shift();
     this.host.post(m);
+  }
+
+  /** Lane key flashed after a focusSite, until `flashUntil` (performance.now ms). */
+  flashKey = '';
+  flashUntil = 0;
+
+  /** Expands the site at file:line, scrolls it into view and flashes it; widens filters that hide it. */
+  focusSite(file: string, line: number): void {
+    const siteId = findSite(this.store, file, line);
+    if (siteId === undefined) {
+      this.chrome.setStatus(`no timers recorded at ${file}:${line} yet`);
+      return;
+    }
+    this.expanded.add(siteId);
+    this.refreshLanes();
+    if (!this.lanes.some(l => l.siteId === siteId)) {
+      this.filter = { ...EMPTY_FILTER };
+      this.chrome.setFilterText('');
+      this.refreshLanes();
+    }
+    const lane = this.lanes.find(l => l.kind === 'site' && l.siteId === siteId);
+    if (lane) this.vp.scrollY = Math.max(0, lane.y - 40);
+    this.flashKey = `site:${siteId}`;
+    this.flashUntil = performance.now() + 1500;
+    setTimeout(() => this.invalidate(), 1600);
+    this.invalidate();
   }
 
   /** Shows everything the store holds. */
@@ -203,6 +232,7 @@ export class TimelineApp {
       {
         store: this.store, lanes: this.lanes, counters: this.counters, selection: this.selection,
         hoverLane: this.hoverLane, nowMs: this.live ? this.nowMs() : null,
+        flashKey: performance.now() < this.flashUntil ? this.flashKey : '',
       },
     );
     this.frames++;

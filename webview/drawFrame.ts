@@ -15,6 +15,8 @@ export type FrameInput = {
   hoverLane: number;
   /** Draw a "now" line here (live sessions), or null. */
   nowMs: number | null;
+  /** Key of a lane to outline (just focused), or ''. */
+  flashKey: string;
 };
 
 /** Paints one full frame. Returns the number of fires that were in view (for the status line). */
@@ -143,6 +145,11 @@ function drawLane(d: DrawContext, f: FrameInput, lane: Lane, index: number, top:
     }
   }
   drawLabel(d, lane, top);
+  if (lane.key === f.flashKey) {
+    ctx.strokeStyle = theme.accent;
+    ctx.lineWidth = 2;
+    ctx.strokeRect(1, top + 1, vp.width - 2, h - 2);
+  }
   return lane.kind === 'loop' ? n : 0;
 }
 

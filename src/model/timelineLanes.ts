@@ -153,3 +153,22 @@ export function laneAt(lanes: readonly Lane[], y: number): number {
   }
   return -1;
 }
+
+/**
+ * The call site at `file:line`, else the nearest site in that file (code lenses and the store may disagree by
+ * a line when a call spans several). Paths compare exactly, then by suffix (URLs vs file paths).
+ */
+export function findSite(store: TimelineStore, file: string, line: number): number | undefined {
+  const norm = (f: string): string => f.replace(/^file:\/\//, '').replace(/\\/g, '/');
+  const want = norm(file);
+  let best: { id: number; dist: number } | undefined;
+  for (const st of store.sites.values()) {
+    const loc = st.site.location;
+    if (!loc) continue;
+    const have = norm(loc.file);
+    if (have !== want && !have.endsWith(want) && !want.endsWith(have)) continue;
+    const dist = Math.abs(loc.line - line);
+    if (!best || dist < best.dist) best = { id: st.site.id, dist };
+  }
+  return best?.id;
+}

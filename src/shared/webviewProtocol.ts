@@ -46,6 +46,14 @@ export type ToWebviewMessage =
       delta: RecordingDelta;
     }
   | {
+      /**
+       * Sent when the user asks to see a call site in the timeline (a code lens, the Timers view): the webview
+       * expands that site's lane, scrolls it into view and flashes it. `line` is 1-based.
+       */
+      type: 'focusSite';
+      location: SourcePosition;
+    }
+  | {
       /** Sent when the live session ends (detach, target exit); the webview stops following. */
       type: 'sessionEnded';
       reason: string;

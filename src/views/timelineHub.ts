@@ -50,6 +50,7 @@ export class TimelineHub {
   private readonly clients = new Set<Client>();
   private pending: RecordingDelta[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private pendingFocus: SourcePosition | undefined;
 
   constructor(
     /** Opens a source location (VS Code: an editor). */
@@ -93,6 +94,17 @@ export class TimelineHub {
     if (![...this.clients].some(c => c.hydrated)) return;
     this.pending.push(delta);
     this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  /**
+   * Shows a call site in the timeline (code lens "reveal in timeline"). Delivered to visible webviews now, or
+   * to the next one that hydrates.
+   */
+  focusSite(location: SourcePosition): void {
+    this.pendingFocus = location;
+    const targets = [...this.clients].filter(c => c.hydrated && c.view.visible);
+    for (const c of targets) void c.view.postMessage({ type: 'focusSite', location });
+    if (targets.length) this.pendingFocus = undefined;
   }
 
   /** The live session ended (detach, target exit). */
@@ -149,6 +161,10 @@ export class TimelineHub {
     c.hydrated = true;
     const config: TimelineConfig = { ...this.config, windowMs: this.live ? this.config.windowMs : null };
     void c.view.postMessage({ type: 'hydrate', recording: this.store.toRecording(), live: this.live, config, label: this.label });
+    if (this.pendingFocus) {
+      void c.view.postMessage({ type: 'focusSite', location: this.pendingFocus });
+      this.pendingFocus = undefined;
+    }
   }
 
   private onMessage(c: Client, m: unknown): void {

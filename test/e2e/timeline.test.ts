@@ -18,6 +18,11 @@ import {
   SCREENSHOTS, hook, launchChromium, newTestPage, rgb, serveWebview, until, waitReady, type LaneInfo, type SliceInfo, type ViewportInfo,
 } from './timelineBrowser';
 
+// Functions handed to page.evaluate run in the browser; the node-side typecheck has no DOM lib.
+declare const window: Window & typeof globalThis & Record<string, any>;
+declare function requestAnimationFrame(cb: (t: number) => void): number;
+type Window = { postMessage(message: unknown, targetOrigin: string): void };
+
 let browser: Browser;
 let page: Page;
 let hub: TimelineHub;
@@ -205,6 +210,19 @@ test('live: deltas arrive after the hydrate, follow-live tracks the newest time,
   assert.equal((await viewport()).endMs, frozen.endMs, 'paused view does not move');
   await page.locator('.ts-pause').click();
   await until(async () => (await viewport()).endMs > 19_000, 'resumed and following again');
+});
+
+test('focusSite (code lens "reveal in timeline"): expands the site and scrolls it into view', async () => {
+  await page.setViewportSize({ width: 1400, height: 300 });
+  await hook(page, 'setScroll', 0);
+  hub.focusSite({ file: '/app/src/session.ts', line: 40, column: 5 });
+  await until(async () => (await lanes()).some(l => l.key === 'timer:4'), 'leak site expanded');
+  const box = (await page.locator('canvas').boundingBox())!;
+  const lane = (await lanes()).find(l => l.key === 'site:3')!;
+  assert.ok((await viewport()).scrollY > 0, 'scrolled');
+  assert.ok(lane.top >= box.y + AXIS_HEIGHT && lane.top < box.y + box.height, 'site lane visible');
+  await page.setViewportSize({ width: 1400, height: 800 });
+  await hook(page, 'expand', 3, false);
 });
 
 test('view state survives the webview being destroyed and re-created (hide/show), and it re-hydrates', async () => {

@@ -8,6 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
+// Functions handed to page.evaluate run in the browser; the node-side typecheck has no DOM lib.
+declare const window: Window & typeof globalThis & Record<string, any>;
+declare function requestAnimationFrame(cb: (t: number) => void): number;
+type Window = { postMessage(message: unknown, targetOrigin: string): void };
+
 export const ROOT = join(__dirname, '..', '..');
 export const WEBVIEW_DIR = join(ROOT, 'dist', 'webview');
 export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');

@@ -100,3 +100,20 @@ test('window and SLO settings travel with the hydrate; a finished recording keep
   assert.equal((ch.got.at(-1) as Extract<ToWebviewMessage, { type: 'hydrate' }>).config.windowMs, 30_000);
   hub.dispose();
 });
+
+test('focusSite goes to visible webviews now, or to the next hydrate', () => {
+  const hub = new TimelineHub(() => undefined);
+  const ch = new Channel();
+  ch.visible = false;
+  const client = hub.attach(ch);
+  client.receive({ type: 'ready' });
+  const loc = { file: '/app/src/session.ts', line: 40, column: 5 };
+  hub.focusSite(loc);
+  assert.deepEqual(ch.types(), []);
+  ch.visible = true;
+  client.visibilityChanged();
+  assert.deepEqual(ch.types(), ['hydrate', 'focusSite']);
+  hub.focusSite(loc);
+  assert.deepEqual(ch.types(), ['hydrate', 'focusSite', 'focusSite']);
+  hub.dispose();
+});

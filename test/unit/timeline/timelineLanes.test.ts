@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildLanes, laneAt, lanesHeight, LANE_HEIGHTS } from '../../../src/model/timelineLanes';
+import { buildLanes, findSite, laneAt, lanesHeight, LANE_HEIGHTS } from '../../../src/model/timelineLanes';
 import { rangeStats } from '../../../src/model/timelineStats';
 import { TimelineStore } from '../../../src/model/timelineStore';
 import { fireTooltip, rangeSummary } from '../../../src/model/timelineTooltip';
@@ -83,4 +83,12 @@ test('fire tooltip carries the numbers', () => {
   assert.match(text, /callback 1\.5 ms/);
   assert.match(text, /\/app\/src\/heartbeat\.ts:14:5/);
   assert.match(text, /SLO breach: late > 50\.0 ms/);
+});
+
+test('findSite: exact file and line, nearest line in the file, URL vs path', () => {
+  const s = store();
+  assert.equal(findSite(s, '/app/src/session.ts', 40), SCENARIO.leakSite);
+  assert.equal(findSite(s, '/app/src/session.ts', 41), SCENARIO.leakSite);
+  assert.equal(findSite(s, 'file:///app/src/heartbeat.ts', 14), SCENARIO.heartbeatSite);
+  assert.equal(findSite(s, '/app/src/nowhere.ts', 1), undefined);
 });
