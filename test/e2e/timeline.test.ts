@@ -13,6 +13,7 @@ import type { ToWebviewMessage } from '../../src/shared/webviewProtocol';
 import { TimelineHub, type ITimelineClient } from '../../src/views/timelineHub';
 import { buildWebviewHtml, makeNonce } from '../../src/views/webviewHtml';
 import { LABEL_WIDTH, AXIS_HEIGHT } from '../../webview/viewport';
+import { generateBulk } from '../fixtures/recordings/generate';
 import { loadFixture } from '../unit/timeline/fixture';
 import {
   SCREENSHOTS, hook, launchChromium, newTestPage, rgb, serveWebview, until, waitReady, type LaneInfo, type SliceInfo, type ViewportInfo,
@@ -20,6 +21,7 @@ import {
 
 // Functions handed to page.evaluate run in the browser; the node-side typecheck has no DOM lib.
 declare const window: Window & typeof globalThis & Record<string, any>;
+declare const document: any;
 declare function requestAnimationFrame(cb: (t: number) => void): number;
 type Window = { postMessage(message: unknown, targetOrigin: string): void };
 
@@ -223,6 +225,41 @@ test('focusSite (code lens "reveal in timeline"): expands the site and scrolls i
   assert.ok(lane.top >= box.y + AXIS_HEIGHT && lane.top < box.y + box.height, 'site lane visible');
   await page.setViewportSize({ width: 1400, height: 800 });
   await hook(page, 'expand', 3, false);
+});
+
+test('theme: canvas colours follow the --vscode-* variables when VS Code switches theme', async () => {
+  await hook(page, 'setViewport', 0, 10_000);
+  const box = (await page.locator('canvas').boundingBox())!;
+  const empty = { x: box.x + box.width - 5, y: box.y + box.height - 5 }; // below the last lane
+  assert.deepEqual(await hook(page, 'pixel', empty.x, empty.y), rgb('#1e1e1e'));
+  await page.evaluate(() => {
+    document.documentElement.style.setProperty('--vscode-editor-background', '#fffffe');
+    document.body.className = 'vscode-light';
+  });
+  await until(async () => (await hook<number[]>(page, 'pixel', empty.x, empty.y)).join() === rgb('#fffffe').join(), 'light background');
+  await page.evaluate(() => {
+    document.documentElement.style.removeProperty('--vscode-editor-background');
+    document.body.className = 'vscode-dark';
+  });
+  await until(async () => (await hook<number[]>(page, 'pixel', empty.x, empty.y)).join() === rgb('#1e1e1e').join(), 'dark again');
+});
+
+test('zoomed out, 20,000 fires merge into density bars (no per-event DOM)', async () => {
+  const bulk = generateBulk({ sites: 50, fires: 20_000, durationMs: 20_000 });
+  hub.startSession(bulk, 'bulk', false);
+  await until(async () => (await hook<{ fires: number }>(page, 'counts')).fires === bulk.fires.length, 'bulk hydrate');
+  await hook(page, 'setViewport', 0, 20_000);
+  const loop = (await lanes()).find(l => l.key === 'loop:0')!;
+  const vp = await viewport();
+  let painted = 0;
+  for (let i = 0; i < 50; i++) {
+    const px = await hook<number[]>(page, 'pixel', vp.plotLeft + 10 + i * 20, loop.top + loop.height - 3);
+    if (px.join() !== rgb('#1e1e1e').join()) painted++;
+  }
+  assert.ok(painted >= 45, `density bars along the loop lane (${painted}/50 columns painted)`);
+  assert.ok((await page.locator('body *').count()) < 80, 'a fixed handful of DOM elements');
+  hub.startSession(loadFixture(), 'fixture', false);
+  await until(async () => (await hook<{ fires: number }>(page, 'counts')).fires === loadFixture().fires.length, 'fixture again');
 });
 
 test('view state survives the webview being destroyed and re-created (hide/show), and it re-hydrates', async () => {
