@@ -216,6 +216,7 @@ test('live: deltas arrive after the hydrate, follow-live tracks the newest time,
 
 test('focusSite (code lens "reveal in timeline"): expands the site and scrolls it into view', async () => {
   await page.setViewportSize({ width: 1400, height: 300 });
+  await until(async () => (await page.locator('canvas').boundingBox())!.height < 300, 'canvas resized');
   await hook(page, 'setScroll', 0);
   hub.focusSite({ file: '/app/src/session.ts', line: 40, column: 5 });
   await until(async () => (await lanes()).some(l => l.key === 'timer:4'), 'leak site expanded');
@@ -224,13 +225,14 @@ test('focusSite (code lens "reveal in timeline"): expands the site and scrolls i
   assert.ok((await viewport()).scrollY > 0, 'scrolled');
   assert.ok(lane.top >= box.y + AXIS_HEIGHT && lane.top < box.y + box.height, 'site lane visible');
   await page.setViewportSize({ width: 1400, height: 800 });
+  await until(async () => (await page.locator('canvas').boundingBox())!.height > 600, 'canvas resized back');
   await hook(page, 'expand', 3, false);
 });
 
 test('theme: canvas colours follow the --vscode-* variables when VS Code switches theme', async () => {
   await hook(page, 'setViewport', 0, 10_000);
   const box = (await page.locator('canvas').boundingBox())!;
-  const empty = { x: box.x + box.width - 5, y: box.y + box.height - 5 }; // below the last lane
+  const empty = { x: box.x + 2, y: box.y + 2 }; // the time axis corner: plain background
   assert.deepEqual(await hook(page, 'pixel', empty.x, empty.y), rgb('#1e1e1e'));
   await page.evaluate(() => {
     document.documentElement.style.setProperty('--vscode-editor-background', '#fffffe');
