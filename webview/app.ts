@@ -41,6 +41,8 @@ export class TimelineApp {
   selection: { startMs: number; endMs: number } | null = null;
   hoverLane = -1;
   hydrated = false;
+  /** Why the live session ended (shown in the status line), or ''. */
+  ended = '';
   frames = 0;
   /** Draw time of recent frames, ms (the benchmark reads these). */
   readonly frameTimes: number[] = [];
@@ -89,6 +91,7 @@ export class TimelineApp {
         this.live = m.live;
         this.hydrated = true;
         this.pausedAt = null;
+        this.ended = '';
         if (!restoring) {
           this.follow = m.live;
           if (m.live) this.vp.set(this.store.nowMs - LIVE_SPAN_MS, this.store.nowMs);
@@ -106,7 +109,7 @@ export class TimelineApp {
       case 'sessionEnded':
         this.live = false;
         this.follow = false;
-        this.chrome.setStatus(`session ended: ${m.reason}`);
+        this.ended = m.reason;
         break;
     }
     this.invalidate();
@@ -243,7 +246,8 @@ export class TimelineApp {
     this.chrome.setStatus(
       `${this.store.fireCount()} fires (${inView} in view) · ${this.store.timers.size} timers · ${this.store.sites.size} sites · ` +
         `${this.lanes.length} lanes${w === null ? '' : ` · window ${(w / 1000).toFixed(0)} s`}` +
-        (this.store.dropped ? ` · ${this.store.dropped} events dropped by the agent` : ''),
+        (this.store.dropped ? ` · ${this.store.dropped} events dropped by the agent` : '') +
+        (this.ended ? ` · session ended: ${this.ended}` : ''),
     );
     this.scheduleSave();
   }

@@ -19,6 +19,8 @@ export type RangeStats = {
   gc: { count: number; totalMs: number; maxMs: number };
   created: number;
   cleared: number;
+  /** Worst event-loop delay p99 sampled in the range (monitorEventLoopDelay), or null without samples. */
+  loopDelayP99Ms: number | null;
   /** Live timers at the end of the range (last counter sample at or before it). */
   liveAtEnd: number | null;
   /** Sites with the most callback time in the range, most first (at most 5). */
@@ -93,8 +95,21 @@ export function rangeStats(
       else if (m.type === 'clear') cleared++;
     }
   }
-  const samples = store.counters.filter(c => threadId === null || (c.threadId ?? 0) === threadId);
-  const ci = lowerBound(samples, hi + 1e-9, c => c.tMs) - 1;
+  // A delay sample summarises the window that ends at its tMs, so the first one after `hi` still covers the range.
+  let delay: number | null = null;
+  for (let i = lowerBound(store.loopDelay, lo, d => d.tMs); i < store.loopDelay.length; i++) {
+    const d = store.loopDelay[i]!;
+    if (threadId !== null && (d.threadId ?? 0) !== threadId) continue;
+    delay = Math.max(delay ?? 0, d.p99);
+    if (d.tMs > hi) break;
+  }
+  // Live timers at the end: the latest sample at or before `hi` of each thread, summed.
+  const latest = new Map<number, number>();
+  for (const c of store.counters) {
+    if (c.tMs > hi) continue;
+    const th = c.threadId ?? 0;
+    if (threadId === null || th === threadId) latest.set(th, c.live);
+  }
   const span = hi - lo;
   return {
     startMs: lo,
@@ -108,7 +123,8 @@ export function rangeStats(
     gc: { count: gcCount, totalMs: gcTotal, maxMs: gcMax },
     created,
     cleared,
-    liveAtEnd: ci >= 0 ? samples[ci]!.live : null,
+    loopDelayP99Ms: delay,
+    liveAtEnd: latest.size ? [...latest.values()].reduce((a, b) => a + b, 0) : null,
     topSites: [...perSite.entries()]
       .map(([siteId, v]) => ({ siteId, ...v }))
       .sort((a, b) => b.busyMs - a.busyMs)

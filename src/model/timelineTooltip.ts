@@ -75,7 +75,8 @@ export function rangeSummary(store: TimelineStore, s: RangeStats): string[] {
     `late p50 ${ms(s.latenessMs.p50)} p99 ${ms(s.latenessMs.p99)} max ${ms(s.latenessMs.max)}`,
     `callback p50 ${ms(s.callbackMs.p50)} p99 ${ms(s.callbackMs.p99)} max ${ms(s.callbackMs.max)}`,
     `GC ${s.gc.count} pauses, ${ms(s.gc.totalMs)} total, max ${ms(s.gc.maxMs)} · created ${s.created} · cleared ${s.cleared}` +
-      (s.liveAtEnd === null ? '' : ` · live at end ${s.liveAtEnd}`),
+      (s.liveAtEnd === null ? '' : ` · live at end ${s.liveAtEnd}`) +
+      (s.loopDelayP99Ms === null ? '' : ` · loop delay p99 ≤ ${ms(s.loopDelayP99Ms)}`),
     ...(top ? [`top: ${top}`] : []),
   ];
 }

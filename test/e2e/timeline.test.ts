@@ -151,6 +151,13 @@ test('wheel zooms around the pointer; drag pans', async () => {
   await page.mouse.up();
   const p = await viewport();
   assert.ok(Math.abs(p.startMs - (z.startMs + (100 * span) / z.plotWidth)) < 0.5, 'dragging left shows later time');
+  // A trackpad pinch arrives as ctrl+wheel: zooms faster per unit, still around the pointer.
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, 20);
+  await page.keyboard.up('Control');
+  await until(async () => (await viewport()).endMs - (await viewport()).startMs > span * 1.1, 'pinch out');
+  const q = await viewport();
+  assert.ok(Math.abs((q.endMs - q.startMs) / span - Math.exp(0.2)) < 0.01, 'ctrl+wheel 20 = e^0.2 zoom out');
 });
 
 test('drag on the time axis selects a range and shows its statistics', async () => {
@@ -166,6 +173,7 @@ test('drag on the time axis selects a range and shows its statistics', async () 
   assert.match(text!, /selection 4000\.\d ms – 4500\.\d ms/);
   assert.match(text!, /late p50 .* max 420\.\d ms/);
   assert.match(text!, /report\.ts:22/);
+  assert.match(text!, /loop delay p99/);
   await page.locator('.ts-clear-selection').click();
   assert.equal(await page.locator('.ts-selection').isHidden(), true);
 });
@@ -212,6 +220,9 @@ test('live: deltas arrive after the hydrate, follow-live tracks the newest time,
   assert.equal((await viewport()).endMs, frozen.endMs, 'paused view does not move');
   await page.locator('.ts-pause').click();
   await until(async () => (await viewport()).endMs > 19_000, 'resumed and following again');
+  hub.endSession('target exited');
+  await until(async () => /session ended: target exited/.test((await page.locator('.ts-status').textContent()) ?? ''), 'ended shown');
+  assert.equal((await viewport()).follow, false);
 });
 
 test('focusSite (code lens "reveal in timeline"): expands the site and scrolls it into view', async () => {

@@ -70,6 +70,10 @@ test('range stats: the blocking report and the late heartbeat behind it', () => 
   const summary = rangeSummary(s, st).join('\n');
   assert.match(summary, /selection 4000\.0 ms – 4500\.0 ms/);
   assert.match(summary, /report\.ts:22/);
+  assert.ok(st.loopDelayP99Ms !== null && st.loopDelayP99Ms > 400, 'loop delay sampled at 4.5 s shows the stall');
+  assert.match(summary, /loop delay p99 ≤ \d+\.\d ms/);
+  const at = (th: number): number => s.counters.filter(c => (c.threadId ?? 0) === th && c.tMs <= 4500).at(-1)!.live;
+  assert.equal(st.liveAtEnd, at(0) + at(1), 'live timers at the end: every thread summed');
   const worker = rangeStats(s, 0, 10_000, DEFAULT_TIMELINE_SLO, 1);
   assert.equal(worker.fires, s.loop.get(1)!.length);
 });
