@@ -15,6 +15,8 @@ import { Viewport } from './viewport';
 
 /** What survives hide/show (VS Code webview state) and page reloads (standalone session storage). */
 type SavedState = {
+  /** Which session the view belongs to (label + t0): a different session starts with a fresh view. */
+  session?: string;
   startMs: number; endMs: number; scrollY: number; follow: boolean; filter: LaneFilter; expanded: number[];
   selection: { startMs: number; endMs: number } | null;
 };
@@ -54,15 +56,15 @@ export class TimelineApp {
   private laneKey = '';
   private counterVersion = -1;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The view came back from saved state: the first hydrate must not reset it. */
-  private restored = false;
+  /** Session of the current view (see SavedState.session). */
+  private sessionKey = '';
 
   constructor(readonly host: Host, readonly chrome: Chrome) {
     this.ctx = chrome.canvas.getContext('2d', { alpha: false })!;
     this.theme = readTheme();
     const saved = host.getState() as SavedState | undefined;
     if (saved && typeof saved.startMs === 'number') {
-      this.restored = true;
+      this.sessionKey = saved.session ?? '';
       this.vp.set(saved.startMs, saved.endMs);
       this.vp.scrollY = saved.scrollY;
       this.follow = saved.follow;
@@ -84,7 +86,10 @@ export class TimelineApp {
   onMessage(m: ToWebviewMessage): void {
     switch (m.type) {
       case 'hydrate': {
-        const restoring = this.restored && !this.hydrated;
+        // The same session hydrates again after hide/show or a settings change: keep what the user was looking at.
+        const key = `${m.label ?? ''}|${m.recording.t0}`;
+        const restoring = key === this.sessionKey;
+        this.sessionKey = key;
         this.config = m.config;
         this.store.options.windowMs = m.config.windowMs;
         this.store.load(m.recording);
@@ -275,7 +280,7 @@ export class TimelineApp {
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
       const s: SavedState = {
-        startMs: this.vp.startMs, endMs: this.vp.endMs, scrollY: this.vp.scrollY, follow: this.follow,
+        session: this.sessionKey, startMs: this.vp.startMs, endMs: this.vp.endMs, scrollY: this.vp.scrollY, follow: this.follow,
         filter: this.filter, expanded: [...this.expanded], selection: this.selection,
       };
       this.host.setState(s);

@@ -103,6 +103,15 @@ async function resolveFunctions(client: Client, walker: string, count: number): 
   return { names, locations };
 }
 
+const resolvers = new WeakMap<Client, SourceResolver>();
+
+/** One source resolver per connection: script URLs, sources and source maps are learnt once. */
+export function resolverFor(client: Client, cwd: string): SourceResolver {
+  let r = resolvers.get(client);
+  if (!r) resolvers.set(client, (r = new SourceResolver(client, cwd)));
+  return r;
+}
+
 /** Takes a snapshot of every live timer and active handle. Never changes the target's timers. */
 export async function takeSnapshot(conn: Pick<TargetConnection, 'client'> & Partial<TargetConnection>, opts: SnapshotOptions = {}): Promise<Snapshot> {
   const client = conn.client;
@@ -156,15 +165,18 @@ async function snapshotInner(client: Client, opts: SnapshotOptions): Promise<Sna
   const fnCount = await callOn<number>(client, walker, 'function () { return this.fns.length; }', [], { byValue: true, group: GROUP });
   const fns = await resolveFunctions(client, walker, fnCount);
 
-  // Learn script URLs (Debugger on only for this) and fetch the sources we need to infer creation sites.
-  const resolver = new SourceResolver(client, info.cwd);
+  // Learn script URLs (Debugger on only for this: enabling it stalls the target ~15-40 ms while V8 replays
+  // every script, so the resolver is kept per connection and only asks again for scripts it has not seen).
+  const resolver = resolverFor(client, info.cwd);
   const neededScripts = new Set<string>();
   for (const l of [...fns.locations, ...listenerLocs]) if (l) neededScripts.add(l.scriptId);
-  await resolver.collectScripts(async () => {
-    await Promise.all(
-      [...neededScripts].filter(id => !(resolver.scriptUrl(id) ?? 'node:').startsWith('node:')).map(id => resolver.sourceOf(id)),
-    );
-  });
+  if ([...neededScripts].some(id => !resolver.scriptUrl(id))) {
+    await resolver.collectScripts(async () => {
+      await Promise.all(
+        [...neededScripts].filter(id => !(resolver.scriptUrl(id) ?? 'node:').startsWith('node:')).map(id => resolver.sourceOf(id)),
+      );
+    });
+  }
 
   const indexes = new Map<string, Promise<ScriptIndex | undefined>>();
   const indexOf = (scriptId: string) => {

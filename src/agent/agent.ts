@@ -1,0 +1,242 @@
+/**
+ * The in-target agent (bundled to dist/agent.js as an IIFE and run with `Runtime.evaluate`). Evaluating it
+ * only defines the non-enumerable global {@link AGENT_GLOBAL}; nothing is hooked until the host calls
+ * `start()`. Evaluating it again is a no-op while an agent of the same protocol is there.
+ *
+ * It never throws into user code: hooks only touch private slots, and everything else runs from its own
+ * unref'd flush interval. It pushes batches through a `Runtime.addBinding` function at most every
+ * `flushMs`, and removes itself (restoring every descriptor and every timer's own properties) on `stop()`,
+ * or by itself when the host stops pinging (the host vanished without detaching).
+ */
+import {
+  AGENT_GLOBAL,
+  AGENT_PROTOCOL_VERSION,
+  DEFAULT_AGENT_OPTIONS,
+  type AgentBatch,
+  type AgentHello,
+  type AgentStartOptions,
+} from '../shared/agentProtocol';
+import { ProcessStats } from './processStats';
+import { SiteTable, sampleStack } from './sites';
+import { TimerTracker } from './timerHooks';
+
+type Req = (name: string) => any;
+
+function getRequire(): Req | undefined {
+  const p = process as unknown as { getBuiltinModule?: Req; mainModule?: { require: Req } };
+  if (typeof p.getBuiltinModule === 'function') return (n: string) => p.getBuiltinModule!(n);
+  if (typeof require === 'function') return require as Req;
+  if (p.mainModule && typeof p.mainModule.require === 'function') return (n: string) => p.mainModule!.require(n);
+  return undefined;
+}
+
+function createAgent(req: Req) {
+  const g = globalThis as Record<string, any>;
+  const timers = req('timers');
+  const util = req('util');
+  const { performance } = req('perf_hooks');
+  const threadId: number = (() => {
+    try {
+      return req('worker_threads').threadId as number;
+    } catch {
+      return 0;
+    }
+  })();
+  const noop = () => undefined;
+  const probe = timers.setTimeout(noop, 1e9);
+  const proto = Object.getPrototypeOf(probe);
+  timers.clearTimeout(probe);
+  const now = () => performance.now() as number;
+
+  let running = false;
+  let opts: AgentStartOptions;
+  let flushTimer: any;
+  let lastPing = 0;
+  let seq = 0;
+  let tick = 0;
+  let sites = new SiteTable();
+  let stats: ProcessStats | undefined;
+
+  /** `_idleStart` is libuv loop time; performance.now() has another zero. Calibrated before hooking. */
+  function loopOffset(): number {
+    let best = -Infinity;
+    for (let i = 0; i < 5; i++) {
+      const t = timers.setTimeout(noop, 1e9);
+      best = Math.max(best, t._idleStart - now());
+      timers.clearTimeout(t);
+    }
+    return best;
+  }
+
+  function isPending(p: unknown): boolean {
+    try {
+      return String(util.inspect(p, { depth: 0, customInspect: false })).slice(0, 60).includes('<pending>');
+    } catch {
+      return false;
+    }
+  }
+
+  function makeBatch(): AgentBatch {
+    const t = now();
+    const batch: AgentBatch = { seq: ++seq, now: t, threadId, live: 0, dropped: 0, unsampled: 0 };
+    if (++tick % 10 === 0) TimerTracker.scan(t, id => stats?.finishedAt(id));
+    TimerTracker.drain(batch);
+    const fresh = sites.takeFresh();
+    if (fresh) batch.sites = fresh;
+    const counts = TimerTracker.takeCounts();
+    if (counts.length) batch.counts = counts;
+    if (stats) Object.assign(batch, stats.takeWindow());
+    batch.live = TimerTracker.live;
+    batch.dropped = TimerTracker.dropped;
+    batch.unsampled = TimerTracker.unsampled;
+    TimerTracker.setTokens(opts.stacksPerFlush);
+    return batch;
+  }
+
+  function send(batch: AgentBatch): boolean {
+    const fn = g[opts.binding];
+    if (typeof fn !== 'function') return false;
+    try {
+      fn(JSON.stringify(batch));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  function flush(): void {
+    if (!running) return;
+    if (now() - lastPing > opts.heartbeatTimeoutMs) return selfStop('heartbeat lost');
+    if (!send(makeBatch())) selfStop('binding gone');
+  }
+
+  /** Host gone: find every stamped Timeout through an in-process inspector session, then stop. */
+  function selfStop(reason: string): void {
+    let done = false;
+    try {
+      const inspector = req('inspector');
+      const s = new inspector.Session();
+      s.connect();
+      const post = (m: string, p: object) => {
+        let out: any;
+        s.post(m, p, (err: unknown, r: unknown) => {
+          if (!err) out = r;
+        });
+        return out;
+      };
+      const protoRef = post('Runtime.evaluate', { expression: `globalThis.${AGENT_GLOBAL}.proto`, objectGroup: 'ts' });
+      const arr = protoRef && post('Runtime.queryObjects', { prototypeObjectId: protoRef.result.objectId, objectGroup: 'ts' });
+      if (arr) {
+        post('Runtime.callFunctionOn', {
+          objectId: arr.objects.objectId,
+          functionDeclaration: `function (reason) { return globalThis.${AGENT_GLOBAL}.stop(this, reason); }`,
+          arguments: [{ value: reason }],
+        });
+        done = !running;
+      }
+      post('Runtime.releaseObjectGroup', { objectGroup: 'ts' });
+      s.disconnect();
+    } catch {
+      /* no in-process inspector: restore what we know */
+    }
+    if (!done) api.stop(undefined, reason);
+  }
+
+  const api = {
+    protocol: AGENT_PROTOCOL_VERSION,
+    /** `Timeout.prototype`, for the host's `Runtime.queryObjects`. */
+    proto,
+    get running() {
+      return running;
+    },
+    /** Starts tracking; `existing` are the Timeouts alive now (from queryObjects), adopted. */
+    start(existing: unknown[] | undefined, o: Partial<AgentStartOptions> & { binding: string }): AgentHello {
+      lastPing = now();
+      const hello = (adopted: number, alreadyRunning?: boolean): AgentHello => ({
+        protocol: AGENT_PROTOCOL_VERSION,
+        ...(alreadyRunning ? { alreadyRunning } : {}),
+        threadId,
+        pid: process.pid,
+        nodeVersion: process.version,
+        argv: process.argv.slice(),
+        cwd: process.cwd(),
+        timeOrigin: performance.timeOrigin,
+        now: now(),
+        adopted,
+      });
+      if (running) {
+        opts.binding = o.binding;
+        return hello(0, true);
+      }
+      opts = { ...DEFAULT_AGENT_OPTIONS, ...o };
+      sites = new SiteTable();
+      stats = new ProcessStats(req, now);
+      const offset = loopOffset();
+      // Created before the hooks, so the agent's own timer is never tracked.
+      flushTimer = timers.setInterval(flush, opts.flushMs);
+      flushTimer.unref();
+      stats.start(opts.http);
+      TimerTracker.install(proto, {
+        now,
+        loopOffset: offset,
+        sites,
+        stack: sampleStack,
+        currentRequest: () => stats!.currentRequest(),
+        isPromise: util.types.isPromise,
+        isPending,
+      }, opts);
+      TimerTracker.setTokens(opts.stacksPerFlush);
+      running = true;
+      let adopted = 0;
+      if (Array.isArray(existing)) for (const t of existing) if (t !== flushTimer && TimerTracker.adopt(t as never)) adopted++;
+      return hello(adopted);
+    },
+    ping(): void {
+      lastPing = now();
+    },
+    /** Sends what is pending now (tests, `stop`). */
+    flushNow(): void {
+      if (running) send(makeBatch());
+    },
+    /** Removes everything; `all` = every Timeout (queryObjects) so that held, ended ones are restored too. */
+    stop(all?: unknown[], reason = 'stopped'): number {
+      if (!running) return 0;
+      const last = makeBatch();
+      last.bye = reason;
+      send(last);
+      running = false;
+      timers.clearInterval(flushTimer);
+      stats?.stop();
+      let restored = TimerTracker.uninstall(proto);
+      if (Array.isArray(all)) for (const t of all) if (TimerTracker.restore(t as never)) restored++;
+      sites = new SiteTable();
+      delete g[AGENT_GLOBAL];
+      return restored;
+    },
+    /** A callback of a site, for the host to read `[[FunctionLocation]]`. */
+    siteCallback(id: number): unknown {
+      return sites.callbacks[id];
+    },
+    /** The real callback of a tracked Timeout (its `_onTimeout` getter returns the agent's trampoline). */
+    callbackOf(timer: unknown): unknown {
+      return TimerTracker.callbackOf(timer);
+    },
+  };
+  return api;
+}
+
+(function main() {
+  const g = globalThis as Record<string, any>;
+  const existing = g[AGENT_GLOBAL];
+  if (existing && existing.protocol === AGENT_PROTOCOL_VERSION) return;
+  if (existing && typeof existing.stop === 'function') {
+    try {
+      existing.stop(undefined, 'replaced by another agent version');
+    } catch {
+      /* ignore */
+    }
+  }
+  const req = getRequire();
+  if (!req) throw new Error('timerscope agent: no way to load Node built-ins (require/getBuiltinModule)');
+  Object.defineProperty(g, AGENT_GLOBAL, { value: createAgent(req), configurable: true, enumerable: false, writable: false });
+})();

@@ -1,0 +1,135 @@
+/**
+ * Process-wide measurements inside the target: event-loop delay (`monitorEventLoopDelay`, a native
+ * histogram: no JS per sample), GC pauses (`PerformanceObserver` 'gc') and the HTTP request a timer is
+ * created under (diagnostics_channel; a current-request marker instead of AsyncLocalStorage, which would
+ * turn on promise hooks for the whole process).
+ */
+type Req = (name: string) => any;
+
+type Histogram = {
+  enable(): void;
+  disable(): void;
+  reset(): void;
+  percentile(p: number): number;
+  max: number;
+  count?: number;
+};
+
+export type LoopStats = { p50: number; p99: number; max: number };
+
+/** Sampling period of the loop-delay histograms; Node records whole periods, so it is subtracted. */
+const RESOLUTION_MS = 10;
+
+function stats(h: Histogram): LoopStats | undefined {
+  if (!(h.max > 0)) return undefined;
+  const ms = (ns: number) => Math.max(0, Math.round(ns / 1e4) / 100 - RESOLUTION_MS);
+  return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
+}
+
+export class ProcessStats {
+  private windowHist?: Histogram;
+  private totalHist?: Histogram;
+  private gcObserver?: { disconnect(): void };
+  private gc: [number, number][] = [];
+  private channels: { name: string; fn: (msg: any) => void }[] = [];
+  private dc?: any;
+  private current = 0;
+  private reqSeq = 0;
+  private readonly reqIds = new WeakMap<object, number>();
+  private readonly finished = new Map<number, number>();
+  private readonly open = new Set<number>();
+
+  constructor(private readonly req: Req, private readonly now: () => number) {}
+
+  start(http: boolean): void {
+    try {
+      const { monitorEventLoopDelay, PerformanceObserver } = this.req('perf_hooks');
+      this.windowHist = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+      this.totalHist = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+      this.windowHist!.enable();
+      this.totalHist!.enable();
+      const obs = new PerformanceObserver((list: any) => {
+        for (const e of list.getEntries()) if (this.gc.length < 2000) this.gc.push([e.startTime, e.duration]);
+      });
+      obs.observe({ entryTypes: ['gc'] });
+      this.gcObserver = obs;
+    } catch {
+      /* very old Node: no loop/GC numbers */
+    }
+    if (http) this.startHttp();
+  }
+
+  private startHttp(): void {
+    try {
+      this.dc = this.req('diagnostics_channel');
+      if (typeof this.dc.subscribe !== 'function') return;
+    } catch {
+      return;
+    }
+    const onStart = (msg: any) => {
+      const id = ++this.reqSeq;
+      if (msg && typeof msg.request === 'object') this.reqIds.set(msg.request, id);
+      this.open.add(id);
+      this.current = id;
+      // The request handler runs synchronously right after this message; clear the marker after it.
+      queueMicrotask(() => {
+        if (this.current === id) this.current = 0;
+      });
+    };
+    const onFinish = (msg: any) => {
+      const id = msg && typeof msg.request === 'object' ? this.reqIds.get(msg.request) : undefined;
+      if (id === undefined) return;
+      this.open.delete(id);
+      this.finished.set(id, this.now());
+      if (this.finished.size > 100000) this.finished.delete(this.finished.keys().next().value as number);
+    };
+    for (const [name, fn] of [
+      ['http.server.request.start', onStart],
+      ['http.server.response.finish', onFinish],
+    ] as const) {
+      try {
+        this.dc.subscribe(name, fn);
+        this.channels.push({ name, fn });
+      } catch {
+        /* channel unknown on this Node */
+      }
+    }
+  }
+
+  currentRequest(): number {
+    return this.current;
+  }
+
+  finishedAt(id: number): number | undefined {
+    return this.finished.get(id);
+  }
+
+  takeWindow(): { loop?: LoopStats; loopTotal?: LoopStats; gc?: [number, number][] } {
+    const out: { loop?: LoopStats; loopTotal?: LoopStats; gc?: [number, number][] } = {};
+    if (this.windowHist) {
+      out.loop = stats(this.windowHist);
+      this.windowHist.reset();
+    }
+    if (this.totalHist) out.loopTotal = stats(this.totalHist);
+    if (this.gc.length) out.gc = this.gc.splice(0);
+    return out;
+  }
+
+  stop(): void {
+    try {
+      this.windowHist?.disable();
+      this.totalHist?.disable();
+      this.gcObserver?.disconnect();
+    } catch {
+      /* best effort */
+    }
+    for (const c of this.channels) {
+      try {
+        this.dc.unsubscribe(c.name, c.fn);
+      } catch {
+        /* ignore */
+      }
+    }
+    this.channels = [];
+  }
+}

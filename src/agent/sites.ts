@@ -1,0 +1,171 @@
+/**
+ * Creation sites inside the agent: sampled creation stacks and the table that maps callbacks to sites.
+ *
+ * Taking a stack costs ~10-30 µs, so the tracker takes one only for a sample of creations (a new callback
+ * function, while the per-flush budget lasts). Every other timer is classified at flush time, off the hot
+ * path, through its callback: the same function object, or a function with the same source text (a closure
+ * made anew for every timer), was created at the same place. A callback class seen at two different stack
+ * sites (Node's own callbacks in timers/promises, bound functions) is "polymorphic": it keeps being sampled.
+ */
+import type { AgentSite } from '../shared/agentProtocol';
+
+/** The agent's own script URL (esbuild footer), skipped in stacks. */
+export const AGENT_URL = 'timerscope-agent.js';
+
+type CallSiteLike = {
+  getFileName(): string | null | undefined;
+  getScriptNameOrSourceURL?(): string | null | undefined;
+  getLineNumber(): number | null;
+  getColumnNumber(): number | null;
+};
+
+function isNodeFile(file: string): boolean {
+  return file.startsWith('node:') || file.startsWith('internal/') || !/[\\/]/.test(file);
+}
+
+/**
+ * The first user frame of the current stack as `file\0line\0column` (or `!file…` when every frame is
+ * Node's own), or undefined when no stack can be taken.
+ */
+export function sampleStack(): string | undefined {
+  const E = Error as unknown as {
+    prepareStackTrace?: unknown;
+    stackTraceLimit: number;
+    captureStackTrace(o: object): void;
+  };
+  const prepare = E.prepareStackTrace;
+  const limit = E.stackTraceLimit;
+  let frames: CallSiteLike[] | undefined;
+  try {
+    E.prepareStackTrace = (_e: unknown, cs: CallSiteLike[]) => cs;
+    E.stackTraceLimit = 16;
+    const holder: { stack?: CallSiteLike[] } = {};
+    E.captureStackTrace(holder);
+    frames = holder.stack;
+  } catch {
+    frames = undefined;
+  } finally {
+    E.prepareStackTrace = prepare;
+    E.stackTraceLimit = limit;
+  }
+  if (!Array.isArray(frames)) return undefined;
+  let firstNode: string | undefined;
+  for (const f of frames) {
+    const file = f.getFileName() || (f.getScriptNameOrSourceURL && f.getScriptNameOrSourceURL());
+    if (!file || file === AGENT_URL) continue;
+    const key = `${file}\0${f.getLineNumber() ?? 0}\0${f.getColumnNumber() ?? 0}`;
+    if (isNodeFile(file)) {
+      firstNode ??= '!' + key;
+      continue;
+    }
+    return key;
+  }
+  return firstNode;
+}
+
+type CallbackClass = { id: number; site: number; poly: boolean; cbSite: number };
+
+const fnToString = Function.prototype.toString;
+
+function textOf(fn: Function): string {
+  try {
+    return `${fn.name}\0${fnToString.call(fn)}`;
+  } catch {
+    return `${String(fn.name)}\0?`;
+  }
+}
+
+/** Sites and callback classes of one thread. */
+export class SiteTable {
+  /** Sites not yet sent to the host. */
+  fresh: AgentSite[] = [];
+  /** A callback per site, for the host to resolve `[[FunctionLocation]]` of. */
+  readonly callbacks: unknown[] = [];
+  private readonly byKey = new Map<string, number>();
+  private readonly classes = new WeakMap<object, CallbackClass>();
+  private readonly texts = new Map<string, CallbackClass>();
+  private nextClass = 1;
+
+  /** How many sites exist. */
+  get size(): number {
+    return this.callbacks.length;
+  }
+
+  private site(key: string, make: () => Omit<AgentSite, 'id'>, fn: unknown): number {
+    let id = this.byKey.get(key);
+    if (id === undefined) {
+      id = this.callbacks.length;
+      this.byKey.set(key, id);
+      this.callbacks.push(fn);
+      this.fresh.push({ id, ...make() });
+    }
+    return id;
+  }
+
+  private classOf(fn: unknown): CallbackClass | undefined {
+    if (typeof fn !== 'function') return undefined;
+    let cls = this.classes.get(fn);
+    if (cls) return cls;
+    const text = textOf(fn);
+    cls = this.texts.get(text);
+    if (!cls) {
+      cls = { id: this.nextClass++, site: -1, poly: false, cbSite: -1 };
+      // Bounded: past this many distinct callbacks, new ones are only remembered by identity.
+      if (this.texts.size < 20000) this.texts.set(text, cls);
+    }
+    this.classes.set(fn, cls);
+    return cls;
+  }
+
+  /** The site of a timer from its callback and (maybe) a sampled stack key. */
+  classify(fn: unknown, stack: string | undefined, interval: boolean, delayMs: number): number {
+    const kind = interval ? 'interval' : 'timeout';
+    const cls = this.classOf(fn);
+    const name = typeof fn === 'function' ? String((fn as Function).name || '') : '';
+    if (stack) {
+      const internal = stack.startsWith('!');
+      const [file, line, column] = (internal ? stack.slice(1) : stack).split('\0');
+      const id = this.site(
+        `${stack}\0${kind}`,
+        () => ({
+          kind,
+          delayMs,
+          file,
+          line: Number(line),
+          column: Number(column),
+          ...(internal ? { nodeInternal: true } : {}),
+          ...(name ? { callbackName: name } : {}),
+        }),
+        fn,
+      );
+      if (cls) {
+        if (cls.site >= 0 && cls.site !== id) cls.poly = true;
+        cls.site = id;
+      }
+      return id;
+    }
+    if (cls && cls.site >= 0) return cls.site;
+    if (cls && cls.cbSite >= 0) return cls.cbSite;
+    const id = this.site(
+      `cb\0${cls ? cls.id : 0}\0${kind}`,
+      () => ({ kind, delayMs, byCallback: true, ...(name ? { callbackName: name } : {}) }),
+      fn,
+    );
+    if (cls) cls.cbSite = id;
+    return id;
+  }
+
+  /** Whether creations with this callback should keep being sampled. */
+  wantsStack(fn: unknown): boolean {
+    if (typeof fn !== 'function') return false;
+    const cls = this.classes.get(fn);
+    return !cls || cls.poly || cls.site < 0;
+  }
+
+  takeFresh(): AgentSite[] | undefined {
+    if (this.fresh.length === 0) return undefined;
+    const out = this.fresh;
+    this.fresh = [];
+    return out;
+  }
+}

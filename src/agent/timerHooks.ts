@@ -1,0 +1,436 @@
+/**
+ * Sees every Node `Timeout` without wrapping setTimeout/setInterval: accessors on `Timeout.prototype` for
+ * `_idleStart`, `_onTimeout` and `_destroyed`, which Node's own timer code assigns at creation, on every
+ * (re)arm, on clear and at the end of life. Their values live in private class fields stamped onto the
+ * timer (invisible to user code, `util.inspect` and reflection; ~free in V8). A Timeout that existed before
+ * attach has own data properties that shadow the accessors; {@link TimerTracker.adopt} moves them into slots.
+ *
+ * Events per timer: arm (creation, time = the timer's own `_idleStart`), refresh (a later `_idleStart` that
+ * is not an interval's re-arm), end (`_destroyed = true`: cleared, numeric clear, or a timeout's last fire).
+ * Fires go through one shared trampoline that the `_onTimeout` getter hands to Node's `listOnTimeout`: it
+ * measures lateness and callback time into a preallocated ring buffer and changes nothing else (same
+ * `this`, arguments, return value and exceptions).
+ */
+import { FIRE_FIELDS, FIRE_OVERLAP, FIRE_THREW } from '../shared/agentProtocol';
+import type { SiteTable } from './sites';
+
+/** What the tracker needs from the rest of the agent. */
+export type TrackerEnv = {
+  now(): number;
+  /** Loop time (`_idleStart`) minus `performance.now()`. */
+  loopOffset: number;
+  sites: SiteTable;
+  stack(): string | undefined;
+  /** Id of the HTTP request being handled right now, or 0. */
+  currentRequest(): number;
+  isPromise(v: unknown): boolean;
+  isPending(p: unknown): boolean;
+};
+
+/** Per-site counters accumulated between flushes. */
+export type SiteCounts = { created: number; cleared: number; fired: number; refreshed: number; live: number; dirty: boolean };
+
+type AnyTimer = Record<string, any>;
+
+const ReturnOverride = function (o: object) {
+  return o;
+} as unknown as new (o: object) => object;
+
+let env: TrackerEnv;
+let active = false;
+let nextId = 1;
+let lastFn: unknown;
+let tokens = 0;
+/** The interval whose callback just returned: its next `_idleStart` is Node's re-arm, not a refresh. */
+let rearm: object | null = null;
+const live: Tracked[] = [];
+let win: (Tracked | undefined)[] = [];
+let winLen = 0;
+let winCap = 8192;
+let overflow = 0;
+let unsampled = 0;
+let ring = new Float64Array(0);
+let ringT: (Tracked | undefined)[] = [];
+let ringLen = 0;
+let ringCap = 0;
+let dropped = 0;
+const counts: SiteCounts[] = [];
+const ended: [number, number, number][] = [];
+const marks: [number, number, number][] = [];
+const descriptors = new Map<string, PropertyDescriptor | undefined>();
+const HOOKED = ['_idleStart', '_onTimeout', '_destroyed'] as const;
+
+function countsOf(site: number): SiteCounts {
+  let c = counts[site];
+  if (!c) c = counts[site] = { created: 0, cleared: 0, fired: 0, refreshed: 0, live: 0, dirty: true };
+  c.dirty = true;
+  return c;
+}
+
+class Tracked extends ReturnOverride {
+  #cb: unknown = null;
+  #is: unknown = null;
+  #ds: unknown = false;
+  #id = 0;
+  #armed = false;
+  #site = -1;
+  #li = -1;
+  #fn: unknown = undefined;
+  #stk: string | undefined = undefined;
+  #interval = false;
+  #delay = 0;
+  #created = 0;
+  #nref = 0;
+  #ff = false;
+  #rep = false;
+  #refed = true;
+  #pend: unknown = undefined;
+  #req = 0;
+  #adopted = false;
+
+  static has(o: unknown): o is Tracked {
+    return typeof o === 'object' && o !== null && #cb in o;
+  }
+
+  static stamp(o: object): Tracked {
+    const t = new Tracked(o) as Tracked;
+    t.#id = nextId++;
+    return t;
+  }
+
+  // ---- accessors installed on Timeout.prototype (called with this = a Timeout) ----
+  static getIdleStart(this: Tracked) {
+    return #is in this ? this.#is : undefined;
+  }
+  static setIdleStart(this: Tracked, v: unknown) {
+    if (!(#is in this)) Tracked.stamp(this);
+    this.#is = v;
+    if (v === null || !active) return;
+    if (!this.#armed) Tracked.arm(this, v as number);
+    else if (rearm === this) rearm = null;
+    else Tracked.refreshed(this);
+  }
+  static getOnTimeout(this: Tracked) {
+    if (!(#cb in this)) return undefined;
+    const cb = this.#cb;
+    return active && this.#armed && typeof cb === 'function' ? fire : cb;
+  }
+  static setOnTimeout(this: Tracked, v: unknown) {
+    if (!(#cb in this)) Tracked.stamp(this);
+    this.#cb = v;
+  }
+  static getDestroyed(this: Tracked) {
+    return #ds in this ? this.#ds : undefined;
+  }
+  static setDestroyed(this: Tracked, v: unknown) {
+    if (!(#ds in this)) Tracked.stamp(this);
+    const was = this.#ds;
+    this.#ds = v;
+    if (!this.#armed || !active) return;
+    if (v === true && was !== true) Tracked.end(this);
+    else if (v === false && was === true) Tracked.revive(this);
+  }
+
+  // ---- lifecycle ----
+  static arm(t: Tracked, start: number) {
+    const fn = t.#cb;
+    const raw = t as unknown as AnyTimer;
+    t.#armed = true;
+    t.#created = start;
+    t.#fn = fn;
+    t.#interval = Boolean(raw._repeat);
+    t.#delay = raw._idleTimeout;
+    t.#li = live.length;
+    live.push(t);
+    if (fn !== lastFn) {
+      lastFn = fn;
+      if (tokens > 0 && env.sites.wantsStack(fn)) {
+        tokens--;
+        t.#stk = env.stack();
+      }
+    }
+    const req = env.currentRequest();
+    if (req !== 0) t.#req = req;
+    if (winLen < winCap) win[winLen++] = t;
+    else overflow++;
+  }
+
+  static refreshed(t: Tracked) {
+    t.#ff = false;
+    if (t.#site >= 0) countsOf(t.#site).refreshed++;
+    else t.#nref++;
+    if (t.#rep && marks.length < 20000) marks.push([t.#id, env.now(), 0]);
+  }
+
+  static end(t: Tracked) {
+    const i = t.#li;
+    if (i >= 0) {
+      const last = live.pop()!;
+      if (last !== t) {
+        live[i] = last;
+        last.#li = i;
+      }
+      t.#li = -1;
+    }
+    if (t.#site >= 0) {
+      const c = countsOf(t.#site);
+      c.live--;
+      if (!t.#ff) c.cleared++;
+    }
+    if (t.#rep) {
+      ended.push([t.#id, env.now(), t.#ff ? 1 : 0]);
+      t.#rep = false;
+    }
+  }
+
+  static revive(t: Tracked) {
+    if (t.#li >= 0) return;
+    t.#li = live.length;
+    live.push(t);
+    t.#ff = false;
+    if (t.#site >= 0) countsOf(t.#site).live++;
+  }
+
+  static fire(this: Tracked) {
+    const t = this;
+    if (!(#cb in t)) return undefined;
+    const cb = t.#cb as Function;
+    if (!active) return Reflect.apply(cb, t, arguments);
+    let flags = 0;
+    const pending = t.#pend;
+    if (pending !== undefined) {
+      t.#pend = undefined;
+      if (env.isPending(pending)) flags |= FIRE_OVERLAP;
+    }
+    rearm = null;
+    const start = env.now();
+    let ok = false;
+    let r: unknown;
+    try {
+      r = Reflect.apply(cb, t, arguments);
+      ok = true;
+    } finally {
+      const end = env.now();
+      if (!ok) flags |= FIRE_THREW;
+      const raw = t as unknown as AnyTimer;
+      if (ringLen < ringCap) {
+        const o = ringLen * 5;
+        ring[o] = t.#id;
+        ring[o + 1] = (t.#is as number) + raw._idleTimeout - env.loopOffset;
+        ring[o + 2] = start;
+        ring[o + 3] = end - start;
+        ring[o + 4] = flags;
+        ringT[ringLen++] = t;
+      } else dropped++;
+      if (raw._repeat) rearm = t;
+      else if (!raw._idleNext) t.#ff = true;
+    }
+    if (r !== null && typeof r === 'object' && env.isPromise(r)) t.#pend = r;
+    return r;
+  }
+
+  // ---- flush (off the hot path) ----
+  static classify(t: Tracked): number {
+    if (t.#site < 0) t.#site = env.sites.classify(t.#fn, t.#stk, t.#interval, t.#delay);
+    t.#stk = undefined;
+    return t.#site;
+  }
+
+  static counted(t: Tracked) {
+    const c = countsOf(Tracked.classify(t));
+    c.created++;
+    c.refreshed += t.#nref;
+    t.#nref = 0;
+    if (t.#li >= 0) c.live++;
+    else if (!t.#ff) c.cleared++;
+  }
+
+  static report(t: Tracked, out: [number, number, number, number, number][]) {
+    if (t.#rep || t.#li < 0) return;
+    t.#rep = true;
+    const raw = t as unknown as AnyTimer;
+    t.#refed = typeof raw.hasRef === 'function' ? Boolean(raw.hasRef()) : true;
+    out.push([
+      t.#id,
+      t.#site,
+      t.#created - env.loopOffset,
+      t.#delay,
+      (t.#interval ? 1 : 0) | (t.#refed ? 2 : 0) | (t.#adopted ? 4 : 0) | (t.#req !== 0 ? 8 : 0),
+    ]);
+  }
+
+  static drain(batch: {
+    timers?: [number, number, number, number, number][];
+    fires?: number[];
+    ended?: [number, number, number][];
+    marks?: [number, number, number][];
+  }) {
+    const timers: [number, number, number, number, number][] = [];
+    for (let i = 0; i < winLen; i++) {
+      const t = win[i]!;
+      win[i] = undefined;
+      Tracked.counted(t);
+      Tracked.report(t, timers);
+    }
+    winLen = 0;
+    if (overflow > 0) {
+      // More creations than the window holds: classify the survivors; the rest were only counted.
+      for (const t of live) {
+        if (t.#site < 0) {
+          Tracked.counted(t);
+          Tracked.report(t, timers);
+          overflow--;
+        }
+      }
+      unsampled += Math.max(0, overflow);
+      overflow = 0;
+    }
+    const fires: number[] = [];
+    for (let i = 0; i < ringLen; i++) {
+      const t = ringT[i]!;
+      ringT[i] = undefined;
+      const site = Tracked.classify(t);
+      countsOf(site).fired++;
+      const o = i * 5;
+      fires.push(ring[o], site, ring[o + 1], ring[o + 2], ring[o + 3], ring[o + 4]);
+    }
+    ringLen = 0;
+    if (timers.length) batch.timers = timers;
+    if (fires.length) batch.fires = fires;
+    if (ended.length) batch.ended = ended.splice(0);
+    if (marks.length) batch.marks = marks.splice(0);
+  }
+
+  /** Slow scan (about once a second): ref/unref changes and timers that outlived their HTTP request. */
+  static scan(now: number, finishedAt: (req: number) => number | undefined) {
+    for (const t of live) {
+      if (!t.#rep) continue;
+      const raw = t as unknown as AnyTimer;
+      const refed = typeof raw.hasRef === 'function' ? Boolean(raw.hasRef()) : true;
+      if (refed !== t.#refed) {
+        t.#refed = refed;
+        marks.push([t.#id, now, refed ? 1 : 2]);
+      }
+      if (t.#req > 0) {
+        const at = finishedAt(t.#req);
+        if (at !== undefined) {
+          marks.push([t.#id, at, 3]);
+          t.#req = -t.#req;
+        }
+      }
+    }
+  }
+
+  static adoptOne(o: AnyTimer): boolean {
+    if (Tracked.has(o) || !Object.prototype.hasOwnProperty.call(o, '_onTimeout')) return false;
+    if (o._destroyed !== false || !(o._idleTimeout >= 0) || typeof o._onTimeout !== 'function') return false;
+    const cb = o._onTimeout;
+    const is = o._idleStart;
+    const ds = o._destroyed;
+    for (const k of HOOKED) delete o[k];
+    const t = Tracked.stamp(o);
+    t.#cb = cb;
+    t.#is = is;
+    t.#ds = ds;
+    t.#adopted = true;
+    t.#armed = true;
+    t.#created = typeof is === 'number' ? is : 0;
+    t.#fn = cb;
+    t.#interval = Boolean(o._repeat);
+    t.#delay = o._idleTimeout;
+    t.#li = live.length;
+    live.push(t);
+    if (winLen < winCap) win[winLen++] = t;
+    else overflow++;
+    return true;
+  }
+
+  /** Puts a timer's slot values back into own data properties (after the accessors are gone). */
+  static restoreOne(o: AnyTimer): boolean {
+    if (!Tracked.has(o) || Object.prototype.hasOwnProperty.call(o, '_onTimeout')) return false;
+    const t = o as Tracked;
+    o._idleStart = t.#is;
+    o._onTimeout = t.#cb;
+    o._destroyed = t.#ds;
+    return true;
+  }
+
+  static callbackOf(o: unknown): unknown {
+    return Tracked.has(o) ? (o as Tracked).#cb : undefined;
+  }
+}
+
+const fire = Tracked.fire;
+
+/** Public face of the tracker (one per thread). */
+export const TimerTracker = {
+  install(proto: object, e: TrackerEnv, opts: { windowCap: number; ringCapacity: number }) {
+    env = e;
+    winCap = opts.windowCap;
+    ringCap = opts.ringCapacity;
+    ring = new Float64Array(ringCap * 5);
+    ringT = new Array(ringCap);
+    win = new Array(Math.min(winCap, 1024));
+    const acc: Record<string, [(this: Tracked) => unknown, (this: Tracked, v: unknown) => void]> = {
+      _idleStart: [Tracked.getIdleStart, Tracked.setIdleStart],
+      _onTimeout: [Tracked.getOnTimeout, Tracked.setOnTimeout],
+      _destroyed: [Tracked.getDestroyed, Tracked.setDestroyed],
+    };
+    for (const k of HOOKED) {
+      descriptors.set(k, Object.getOwnPropertyDescriptor(proto, k));
+      Object.defineProperty(proto, k, { get: acc[k][0], set: acc[k][1], configurable: true, enumerable: false });
+    }
+    active = true;
+  },
+  /** Removes the accessors, restoring the prototype's own descriptors exactly. */
+  uninstall(proto: object) {
+    active = false;
+    for (const k of HOOKED) {
+      const d = descriptors.get(k);
+      if (d) Object.defineProperty(proto, k, d);
+      else delete (proto as AnyTimer)[k];
+    }
+    descriptors.clear();
+    let n = 0;
+    for (const t of live) if (Tracked.restoreOne(t)) n++;
+    for (let i = 0; i < winLen; i++) if (Tracked.restoreOne(win[i]!)) n++;
+    live.length = 0;
+    win = [];
+    winLen = 0;
+    ringT = [];
+    ringLen = 0;
+    return n;
+  },
+  setTokens(n: number) {
+    tokens = n;
+  },
+  adopt: (o: AnyTimer) => Tracked.adoptOne(o),
+  restore: (o: AnyTimer) => Tracked.restoreOne(o),
+  callbackOf: (o: unknown) => Tracked.callbackOf(o),
+  drain: Tracked.drain,
+  scan: Tracked.scan,
+  takeCounts(): [number, number, number, number, number, number, number][] {
+    const out: [number, number, number, number, number, number, number][] = [];
+    for (let s = 0; s < counts.length; s++) {
+      const c = counts[s];
+      if (!c || !c.dirty) continue;
+      out.push([s, c.created, c.cleared, c.fired, c.refreshed, c.live, 0]);
+      c.created = c.cleared = c.fired = c.refreshed = 0;
+      c.dirty = false;
+    }
+    return out;
+  },
+  get live() {
+    return live.length;
+  },
+  get dropped() {
+    return dropped;
+  },
+  get unsampled() {
+    return unsampled;
+  },
+  get active() {
+    return active;
+  },
+  FIRE_FIELDS,
+};

@@ -1,0 +1,145 @@
+/**
+ * Pure: the extension's view of one timer call site, built from a snapshot (`timerscope.snapshot/v1`) or a
+ * live report (`timerscope.watch/v1`). Everything the editor shows (markers, hovers, lenses, the tree)
+ * reads this one shape, so the two engine outputs are adapted here and nowhere else.
+ */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { WatchReport } from '../shared/findings';
+import type { Snapshot, SnapshotTimer, TimerKind } from '../shared/snapshot';
+
+/** One live timer under a site (from snapshots). */
+export type TimerView = {
+  id: number;
+  kind: TimerKind;
+  delayMs: number;
+  refed: boolean;
+  keepsAlive: boolean;
+  ageMs: number;
+  dueInMs?: number;
+};
+
+export type SiteView = {
+  /** Absolute path when the target reported one we could resolve; otherwise as reported (`node:timers`). */
+  file: string;
+  line: number;
+  column: number;
+  kind: TimerKind;
+  delayMs?: number;
+  callbackName?: string;
+  callback?: { name: string; file: string; line: number; column: number } | null;
+  live: number;
+  refed?: number;
+  keepsAlive?: boolean;
+  created?: number;
+  cleared?: number;
+  fired?: number;
+  latenessP99Ms?: number;
+  callbackP99Ms?: number;
+  overlaps?: number;
+  /** Creations per second over the last observation window. */
+  createdPerSecond?: number;
+  /** The live count grew over the last observations. */
+  growing?: boolean;
+  internal?: boolean;
+  threadId?: number;
+  timers?: TimerView[];
+  /** Live counts, oldest first. */
+  liveHistory?: number[];
+};
+
+/** Turns a path or URL reported by the target into an absolute path on this machine (when it is one). */
+export function absoluteFile(file: string, cwd: string | undefined): string {
+  if (file.startsWith('file://')) {
+    try {
+      return fileURLToPath(file);
+    } catch {
+      return file;
+    }
+  }
+  if (/^[a-z][a-z0-9+.-]*:/i.test(file) && !/^[a-z]:[\\/]/i.test(file)) return file; // node:, http:, …
+  if (path.isAbsolute(file) || !cwd || file === '(unknown)') return file;
+  return path.resolve(cwd, file);
+}
+
+/** Key that identifies a site across refreshes. */
+export function siteKey(s: { file: string; line: number; column: number; kind: string; threadId?: number }): string {
+  return `${s.threadId ?? 0}|${s.file}:${s.line}:${s.column}|${s.kind}`;
+}
+
+/** Sites of a snapshot, with their timers, files made absolute against the target's cwd. */
+export function sitesFromSnapshot(snap: Snapshot): SiteView[] {
+  const cwd = snap.process.cwd;
+  const timersBySite = new Map<string, SnapshotTimer[]>();
+  for (const t of snap.timers) {
+    if (!t.location) continue;
+    const k = siteKey({ ...t.location, kind: t.kind, threadId: t.threadId });
+    const list = timersBySite.get(k) ?? [];
+    list.push(t);
+    timersBySite.set(k, list);
+  }
+  return snap.sites.map(s => {
+    const timers = timersBySite.get(siteKey(s)) ?? [];
+    const cb = timers.find(t => t.callback)?.callback ?? null;
+    return {
+      file: absoluteFile(s.file, cwd),
+      line: s.line,
+      column: s.column,
+      kind: s.kind,
+      delayMs: s.delayMs,
+      callbackName: s.callbackName,
+      callback: cb ? { ...cb, file: absoluteFile(cb.file, cwd) } : null,
+      live: s.count,
+      refed: s.refed,
+      keepsAlive: s.keepsAlive ?? s.refed > 0,
+      internal: s.internal,
+      threadId: s.threadId,
+      timers: timers.map(t => ({ id: t.id, kind: t.kind, delayMs: t.delayMs, refed: t.refed, keepsAlive: t.keepsAlive, ageMs: t.ageMs, dueInMs: t.dueInMs })),
+    };
+  });
+}
+
+/** Sites of a live report (`timerscope watch`), files made absolute against `cwd`. */
+export function sitesFromWatchReport(r: WatchReport, cwd: string | undefined): SiteView[] {
+  const seconds = r.durationMs && r.durationMs > 0 ? r.durationMs / 1000 : undefined;
+  return r.sites.map(s => {
+    const h = s.liveHistory ?? [];
+    return {
+      file: absoluteFile(s.file, cwd),
+      line: s.line,
+      column: s.column,
+      kind: s.kind,
+      delayMs: s.delayMs,
+      callbackName: s.callbackName,
+      live: s.live,
+      created: s.created,
+      cleared: s.cleared,
+      fired: s.fired,
+      latenessP99Ms: s.latenessMs?.p99,
+      callbackP99Ms: s.callbackMs?.p99,
+      overlaps: s.overlaps,
+      createdPerSecond: seconds ? s.created / seconds : undefined,
+      growing: h.length >= 3 ? h[h.length - 1] > h[0] : undefined,
+      internal: s.internal,
+      threadId: s.threadId,
+      liveHistory: h,
+    };
+  });
+}
+
+/**
+ * Carries the live-count history across snapshot refreshes and marks sites whose count keeps growing
+ * (snapshots carry no history of their own). Returns new objects.
+ */
+export function withHistory(prev: SiteView[] | undefined, next: SiteView[], maxHistory = 10): SiteView[] {
+  const before = new Map((prev ?? []).map(s => [siteKey(s), s]));
+  return next.map(s => {
+    const old = before.get(siteKey(s));
+    const liveHistory = [...(old?.liveHistory ?? []), s.live].slice(-maxHistory);
+    const n = liveHistory.length;
+    // Growing: at least three observations, never shrinking, and strictly more at the end.
+    let growing = n >= 3 && liveHistory[n - 1] > liveHistory[0];
+    for (let i = 1; growing && i < n; i++) if (liveHistory[i] < liveHistory[i - 1]) growing = false;
+    return { ...s, liveHistory, growing: s.growing ?? growing };
+  });
+}

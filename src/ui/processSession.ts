@@ -1,0 +1,151 @@
+/**
+ * One attached process: its CDP connection, the feed that keeps its timer sites fresh, and the snapshots
+ * taken of it. No `vscode` here: the editor, tree and status bar subscribe to `onDidUpdate`.
+ * All engine work goes through src/inspector (connect, snapshot); this only schedules it.
+ */
+import { EventEmitter } from 'node:events';
+import * as path from 'node:path';
+import type { TargetConnection } from '../inspector/connect';
+import { takeSnapshot } from '../inspector/snapshot';
+import type { Finding } from '../shared/findings';
+import type { Snapshot } from '../shared/snapshot';
+import { absoluteFile, sitesFromSnapshot, withHistory, type SiteView } from '../editor/siteView';
+
+export type SessionState = 'attaching' | 'live' | 'detached' | 'exited' | 'error';
+
+/** Where a session came from; shown in the tree and used to decide what detaching does. */
+export type SessionOrigin = { type: 'port' | 'url' | 'pid' | 'launch' | 'debug'; detail: string; debugSessionId?: string };
+
+export type Logger = {
+  error(msg: string): void;
+  warn(msg: string): void;
+  info(msg: string): void;
+  debug(msg: string): void;
+};
+
+let nextId = 1;
+
+/** A named, attached Node.js process. */
+export class ProcessSession {
+  readonly id = `s${nextId++}`;
+  name: string;
+  state: SessionState = 'attaching';
+  pid?: number;
+  cwd?: string;
+  nodeVersion?: string;
+  sites: SiteView[] = [];
+  findings: Finding[] = [];
+  lastSnapshot?: Snapshot;
+  lastError?: string;
+  private readonly events = new EventEmitter();
+  private timer?: NodeJS.Timeout;
+  private refreshing?: Promise<void>;
+  private disposed = false;
+
+  constructor(
+    readonly conn: TargetConnection,
+    readonly origin: SessionOrigin,
+    private readonly opts: { refreshMs: number; log: Logger; name?: string },
+  ) {
+    this.name = opts.name ?? origin.detail;
+    void conn.closed.then(() => this.onClosed());
+  }
+
+  /** Called after every refresh and state change. */
+  onDidUpdate(listener: () => void): () => void {
+    this.events.on('update', listener);
+    return () => this.events.off('update', listener);
+  }
+
+  /** Starts refreshing; resolves after the first refresh (so callers see sites right away). */
+  async start(): Promise<void> {
+    await this.refresh();
+    this.schedule();
+  }
+
+  setRefreshMs(ms: number): void {
+    this.opts.refreshMs = ms;
+  }
+
+  private schedule(): void {
+    if (this.disposed || this.state !== 'live') return;
+    // The refresh cadence of the UI (not a synchronisation): a snapshot costs the target a few ms.
+    this.timer = setTimeout(() => void this.refresh().finally(() => this.schedule()), this.opts.refreshMs);
+  }
+
+  /** Takes a snapshot and updates the sites; concurrent calls share one round trip. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.doRefresh().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async doRefresh(): Promise<void> {
+    if (this.disposed || this.conn.isClosed()) return;
+    try {
+      const snap = await takeSnapshot(this.conn, { allowQueryObjects: false });
+      this.applySnapshot(snap);
+      this.state = 'live';
+      this.lastError = undefined;
+    } catch (err) {
+      if (this.disposed || this.conn.isClosed()) return;
+      this.lastError = (err as Error).message;
+      this.opts.log.warn(`${this.name}: refresh failed: ${this.lastError}`);
+      if (this.state === 'attaching') this.state = 'error';
+    }
+    this.emit();
+  }
+
+  private applySnapshot(snap: Snapshot): void {
+    this.lastSnapshot = snap;
+    this.pid = snap.process.pid;
+    this.cwd = snap.process.cwd;
+    this.nodeVersion = snap.process.nodeVersion;
+    if (!this.opts.name) {
+      const script = snap.process.argv[1] ? path.basename(snap.process.argv[1]) : 'node';
+      this.name = `${script} (pid ${snap.process.pid})`;
+    }
+    this.sites = withHistory(this.sites, sitesFromSnapshot(snap));
+  }
+
+  /** A fresh snapshot for the palette commands (also refreshes the editor). */
+  async snapshot(): Promise<Snapshot> {
+    const snap = await takeSnapshot(this.conn, { allowQueryObjects: true, onWarning: m => this.opts.log.warn(m) });
+    this.applySnapshot(snap);
+    this.emit();
+    return snap;
+  }
+
+  /** Findings with absolute files (the live session reports them relative to the target's cwd). */
+  setFindings(findings: Finding[]): void {
+    this.findings = findings.map(f => ({ ...f, site: { ...f.site, file: absoluteFile(f.site.file, this.cwd) } }));
+    this.emit();
+  }
+
+  private emit(): void {
+    this.events.emit('update');
+  }
+
+  private onClosed(): void {
+    if (this.disposed) return;
+    this.state = 'exited';
+    this.stopTimer();
+    this.opts.log.info(`${this.name}: the process exited or closed its inspector`);
+    this.emit();
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Detaches (kills the program only when we launched it). */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.stopTimer();
+    this.state = 'detached';
+    await this.conn.close({ killChild: this.origin.type === 'launch' }).catch(() => undefined);
+    this.emit();
+    this.events.removeAllListeners();
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Every attached process, keyed by id; several can be attached at once, each named in the UI.
+ * vscode-free: the composition root wires `onDidChange` to the editor, tree and status bar.
+ */
+import { EventEmitter } from 'node:events';
+import { openTarget, type ConnectOptions } from '../inspector/connect';
+import { ProcessSession, type Logger, type SessionOrigin } from './processSession';
+
+export class SessionManager {
+  private readonly sessions = new Map<string, ProcessSession>();
+  private readonly events = new EventEmitter();
+
+  constructor(private readonly opts: { log: Logger; refreshMs: () => number }) {}
+
+  /** Fires when a session is added, removed or has new data. */
+  onDidChange(listener: () => void): () => void {
+    this.events.on('change', listener);
+    return () => this.events.off('change', listener);
+  }
+
+  list(): ProcessSession[] {
+    return [...this.sessions.values()];
+  }
+
+  get(id: string): ProcessSession | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** Live sessions only (exited ones stay listed until detached, so their last numbers remain readable). */
+  active(): ProcessSession[] {
+    return this.list().filter(s => s.state === 'live' || s.state === 'attaching');
+  }
+
+  /** Opens the target through the engine and starts a session; throws UserError with a one-line message. */
+  async attach(connect: ConnectOptions, origin: SessionOrigin, name?: string): Promise<ProcessSession> {
+    this.opts.log.info(`attaching: ${origin.type} ${origin.detail}`);
+    const conn = await openTarget(connect);
+    const session = new ProcessSession(conn, origin, { refreshMs: this.opts.refreshMs(), log: this.opts.log, name });
+    this.sessions.set(session.id, session);
+    session.onDidUpdate(() => this.events.emit('change'));
+    if (connect.launch) await conn.resume();
+    await session.start();
+    this.opts.log.info(`attached: ${session.name} (${conn.url})`);
+    this.events.emit('change');
+    return session;
+  }
+
+  async detach(id: string): Promise<void> {
+    const s = this.sessions.get(id);
+    if (!s) return;
+    this.sessions.delete(id);
+    await s.dispose();
+    this.opts.log.info(`detached: ${s.name}`);
+    this.events.emit('change');
+  }
+
+  async detachAll(): Promise<void> {
+    await Promise.all(this.list().map(s => this.detach(s.id)));
+  }
+
+  setRefreshMs(ms: number): void {
+    for (const s of this.sessions.values()) s.setRefreshMs(ms);
+  }
+}
