@@ -1,7 +1,7 @@
 import type * as ts from 'typescript';
 import { collectFacts, type FileFacts } from './collect';
 import { parse, scriptKindFor } from './parse';
-import { clearLabel, clearsOf, delayLabel } from './rules/helpers';
+import { clearLabel, clearsOf, delayLabel, programLifetime } from './rules/helpers';
 import { runRules } from './rules';
 import type { CallSiteInfo, RuleId, StaticFinding, TimerSite } from './types';
 
@@ -57,6 +57,7 @@ function lensFacts(facts: FileFacts, s: TimerSite, rules: RuleId[]): string[] {
   else {
     const clears = clearsOf(facts, s);
     if (clears.length) out.push(`cleared in ${clearLabel(clears[0])}`);
+    else if (programLifetime(facts, s)) out.push('runs until process.exit');
     else if (s.api === 'timers/promises' && s.kind === 'interval' && s.handle === 'stored') out.push('not iterated yet');
     else if (s.unrefd) out.push("unref'd");
     else if (s.handle === 'returned') out.push('handle returned');

@@ -16,6 +16,8 @@ export type FileFacts = {
   assignments: Assignment[];
   iter: Map<string, IterUse>;
   unrefKeys: Set<string>;
+  /** The file calls `process.exit()`: it is a program that decides when it ends, not a library. */
+  exitsProcess: boolean;
   keys: Keys;
   scopes: Scopes;
 };
@@ -30,7 +32,7 @@ export function collectFacts(sf: ts.SourceFile): FileFacts {
     if (ts.isVariableStatement(s)) for (const d of s.declarationList.declarations) bindings.note(d);
   }
   const facts: FileFacts = {
-    sf, sites: [], clears: [], assignments: [], iter: new Map(), unrefKeys: new Set(), keys, scopes,
+    sf, sites: [], clears: [], assignments: [], iter: new Map(), unrefKeys: new Set(), exitsProcess: false, keys, scopes,
   };
   const iterOf = (k: string): IterUse => {
     let u = facts.iter.get(k);
@@ -101,6 +103,7 @@ export function collectFacts(sf: ts.SourceFile): FileFacts {
       if (k) facts.clears.push({ node: call, key: `c:${k}`, how: clear!.name, fn: enclosingFunction(call) });
       return;
     }
+    if (method === 'exit' && ts.isIdentifier(target) && target.text === 'process') facts.exitsProcess = true;
     if (!['close', 'dispose', 'unref', 'next', 'return'].includes(method)) return;
     const key = keys.keyOf(target);
     if (!key) return;

@@ -3,7 +3,7 @@ import type { FileFacts } from '../collect';
 import { functionName } from '../collect';
 import { keysMatch, thisClass } from '../keys';
 import type { StaticFinding, TimerSite } from '../types';
-import { className, clearFnFor, clearLabel, clearsOf, delayLabel, slotText } from './helpers';
+import { className, clearFnFor, clearLabel, clearsOf, delayLabel, programLifetime, slotText } from './helpers';
 
 /** Range of a finding about a site: the callee name, the position V8 reports for the call. */
 export function at(site: TimerSite): { start: number; end: number } {
@@ -22,7 +22,7 @@ export function discardedHandle(facts: FileFacts): StaticFinding[] {
   }
   const out: StaticFinding[] = [];
   for (const s of facts.sites) {
-    if (s.api !== 'timers' || s.handle !== 'discarded' || s.unrefd) continue;
+    if (s.api !== 'timers' || s.handle !== 'discarded' || s.unrefd || programLifetime(facts, s)) continue;
     let message: string;
     if (s.kind === 'interval') {
       message = `The handle returned by setInterval is discarded, so nothing can ever clear this interval (every ${delayLabel(s) || 'tick'}). `
@@ -53,7 +53,7 @@ export function neverCleared(facts: FileFacts): StaticFinding[] {
   const out: StaticFinding[] = [];
   for (const s of facts.sites) {
     if (s.api !== 'timers' || (s.handle !== 'stored' && s.handle !== 'collection') || s.unrefd) continue;
-    if (!(s.kind === 'interval' || s.rearms) || !judgeable(s) || clearsOf(facts, s).length) continue;
+    if (!(s.kind === 'interval' || s.rearms) || !judgeable(s) || clearsOf(facts, s).length || programLifetime(facts, s)) continue;
     const slot = slotText(s);
     const fn = clearFnFor(s);
     const dead = facts.clears.filter(c => keysMatch(s.key!, c.key));

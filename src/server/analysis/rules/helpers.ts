@@ -47,6 +47,16 @@ function hasModifier(n: ts.HasModifiers, kind: ts.SyntaxKind): boolean {
   return ts.getModifiers(n)?.some(m => m.kind === kind) ?? false;
 }
 
+/**
+ * An interval that lives as long as the program by design: started outside any class or request handler
+ * in a file that ends its own process with `process.exit()`. That file is an entry point which decides
+ * when it stops, so its process-wide timers are not leaks; a library (no process.exit) that starts the
+ * same interval holds its consumers' processes open, which is why the rules still report it there.
+ */
+export function programLifetime(facts: FileFacts, site: TimerSite): boolean {
+  return facts.exitsProcess && site.api === 'timers' && site.kind === 'interval' && !site.cls && !site.handler;
+}
+
 /** Where a clear happens, for lens text: `close()`, `finally`, `on 'close'`, `abort`. */
 export function clearLabel(clear: ClearSite): string {
   for (let n: ts.Node = clear.node; n.parent; n = n.parent) {
