@@ -84,13 +84,12 @@ export class LspClient {
     });
     conn.onRequest(CodeLensRefreshRequest.type, () => {
       if (client) { client.refreshes++; client.wake(); }
-      return null;
     });
     conn.onRequest(ConfigurationRequest.type, p => {
       if (client) { client.configurationPulls++; client.wake(); }
       return p.items.map(item => opts.configuration?.(item) ?? null);
     });
-    conn.onRequest(RegistrationRequest.type, () => null);
+    conn.onRequest(RegistrationRequest.type, () => undefined);
     conn.listen();
     const capabilities: ClientCapabilities = {
       workspace: {

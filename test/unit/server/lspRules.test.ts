@@ -28,7 +28,7 @@ describe('language server rules over stdio', () => {
         assert.equal(d.source, 'timerscope');
         assert.equal(d.severity, DiagnosticSeverity.Warning, 'default level is warning');
         assert.match(d.codeDescription?.href ?? '', new RegExp(`language-server\\.md#${String(d.code)}$`));
-        assert.ok(d.message.length > 40, `message explains the fault: ${d.message}`);
+        assert.ok(typeof d.message === 'string' && d.message.length > 40, `message explains the fault: ${String(d.message)}`);
         // The range is the callee (or clear call) on the reported line, never an empty or multi-line span.
         assert.equal(d.range.start.line, d.range.end.line);
         assert.ok(d.range.end.character > d.range.start.character);
