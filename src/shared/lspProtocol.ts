@@ -42,8 +42,9 @@ export type LiveSiteNumbers = {
   refreshed?: number;
   /** Live count is growing over the observed window. */
   growing?: boolean;
-  latenessP95Ms?: number;
-  callbackP95Ms?: number;
+  /** p99 lateness and callback duration, the percentiles the extension's thresholds use. */
+  latenessP99Ms?: number;
+  callbackP99Ms?: number;
   overlaps?: number;
 };
 

@@ -39,19 +39,19 @@ function merge(ls: LiveSiteNumbers[]): LiveSiteNumbers {
   return {
     line: ls[0].line, live: sum(x => x.live)!, created: sum(x => x.created), cleared: sum(x => x.cleared),
     fired: sum(x => x.fired), refreshed: sum(x => x.refreshed), growing: ls.some(x => x.growing),
-    latenessP95Ms: max(x => x.latenessP95Ms), callbackP95Ms: max(x => x.callbackP95Ms), overlaps: sum(x => x.overlaps),
+    latenessP99Ms: max(x => x.latenessP99Ms), callbackP99Ms: max(x => x.callbackP99Ms), overlaps: sum(x => x.overlaps),
   };
 }
 
-/** `live 30 ↑ · created 30 · cleared 0 · fired 450 · late p95 3 ms`. */
+/** `live 30 ↑ · created 30 · cleared 0 · fired 450 · late p99 3 ms`. */
 export function liveText(l: LiveSiteNumbers): string {
   const parts = [`live ${l.live}${l.growing ? ' ↑' : ''}`];
   if (l.created !== undefined) parts.push(`created ${l.created}`);
   if (l.cleared !== undefined) parts.push(`cleared ${l.cleared}`);
   if (l.fired !== undefined) parts.push(`fired ${l.fired}`);
   if (l.refreshed) parts.push(`refreshed ${l.refreshed}`);
-  if (l.latenessP95Ms !== undefined) parts.push(`late p95 ${round(l.latenessP95Ms)} ms`);
-  if (l.callbackP95Ms !== undefined) parts.push(`callback p95 ${round(l.callbackP95Ms)} ms`);
+  if (l.latenessP99Ms !== undefined) parts.push(`late p99 ${round(l.latenessP99Ms)} ms`);
+  if (l.callbackP99Ms !== undefined) parts.push(`callback p99 ${round(l.callbackP99Ms)} ms`);
   if (l.overlaps) parts.push(`overlaps ${l.overlaps}`);
   return parts.join(' · ');
 }
