@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import CDP from 'chrome-remote-interface';
 import { UserError } from '../common/errors';
 import { enableInspectorOnPid, findInspectorOfPid } from './processAttach';
+import { markJsDebugProxy } from './scriptCatalog';
 import { checkHostAllowed, listTargets, parseDebuggerListening, pickNodeTarget } from './targetDiscovery';
 
 export type LaunchOptions = {
@@ -195,6 +196,7 @@ export async function openTarget(opts: ConnectOptions): Promise<TargetConnection
     },
   };
   if (opts.jsDebugProxy) {
+    markJsDebugProxy(client);
     const send = client.send.bind(client) as unknown as (method: string, params: object) => Promise<unknown>;
     await send('JsDebug.subscribe', { events: ['Runtime.*', 'Debugger.scriptParsed', 'NodeWorker.*', 'Inspector.*'] }).catch(
       () => undefined,

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type CDP from 'chrome-remote-interface';
 import { SourceMapConsumer } from 'source-map-js';
+import { isJsDebugProxy, listScriptsInProcess } from './scriptCatalog';
 import type { SourcePosition } from '../shared/snapshot';
 
 export type ScriptInfo = { scriptId: string; url: string; sourceMapURL?: string };
@@ -62,6 +63,7 @@ export class SourceResolver {
    * `scriptParsed` before answering `enable`), lets `whileOn` fetch sources, then disables it again.
    */
   async collectScripts(whileOn?: () => Promise<void>): Promise<void> {
+    if (isJsDebugProxy(this.client)) return this.collectScriptsViaProxy(whileOn);
     const off = this.client.Debugger.scriptParsed(e => {
       if (!e.url) return;
       const info: ScriptInfo = { scriptId: e.scriptId, url: e.url, sourceMapURL: e.sourceMapURL || undefined };
@@ -77,6 +79,24 @@ export class SourceResolver {
       this.debuggerOn = false;
       off();
       await this.client.send('Debugger.disable').catch(() => undefined);
+    }
+  }
+
+  /**
+   * js-debug's CDP proxy shares the debugger's session: never enable/disable its Debugger domain (that
+   * would drop the user's breakpoints). Its Debugger is already on, so sources can still be fetched.
+   */
+  private async collectScriptsViaProxy(whileOn?: () => Promise<void>): Promise<void> {
+    for (const info of (await listScriptsInProcess(this.client).catch(() => undefined)) ?? []) {
+      this.scripts.set(info.scriptId, info);
+      const p = urlToPath(info.url);
+      if (p) this.byPath.set(p, info);
+    }
+    this.debuggerOn = true;
+    try {
+      if (whileOn) await whileOn();
+    } finally {
+      this.debuggerOn = false;
     }
   }
 

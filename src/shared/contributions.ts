@@ -1,6 +1,6 @@
 /**
  * Ids of everything the extension contributes in package.json (commands, views, settings, context keys,
- * colours), mirrored here so that code never spells them twice. test/unit/editor/contributions.test.ts
+ * colours), mirrored here so that code never spells them twice. test/unit/extension/manifest.test.ts
  * checks that package.json and these tables agree.
  */
 
@@ -14,6 +14,7 @@ export const enum Commands {
   CompareSnapshots = 'timerscope.compareWithPreviousSnapshot',
   ExportSnapshot = 'timerscope.exportSnapshot',
   ShowTimeline = 'timerscope.showTimeline',
+  OpenRecording = 'timerscope.openRecording',
   ShowOutput = 'timerscope.showOutput',
   /** Clicked on a code lens; argument {@link import('./lspProtocol').LensCommand.Args}. */
   RevealInTimeline = 'timerscope.revealInTimeline',
@@ -31,12 +32,15 @@ export const PALETTE_COMMANDS: readonly string[] = [
   Commands.CompareSnapshots,
   Commands.ExportSnapshot,
   Commands.ShowTimeline,
+  Commands.OpenRecording,
   Commands.ShowOutput,
 ];
 
 /** Views and their container (`contributes.viewsContainers`, `contributes.views`). */
 export const enum Views {
   Container = 'timerscope',
+  /** The bottom-panel container of the timeline webview. */
+  PanelContainer = 'timerscopePanel',
   Timers = 'timerscope.timers',
   Timeline = 'timerscope.timeline',
 }
@@ -66,6 +70,7 @@ export const enum Settings {
   UserCodeExclude = 'userCode.exclude',
   ShowInternal = 'userCode.showInternal',
   RefreshMs = 'refreshIntervalMs',
+  TimelineWindowSeconds = 'timeline.windowSeconds',
   CodeLens = 'codeLens.enabled',
   Decorations = 'decorations.enabled',
   LogLevel = 'logLevel',

@@ -2,7 +2,9 @@
  * Attach / run / detach commands. Every connection goes through the engine (src/inspector/connect.ts);
  * this file only asks the user what to attach to, and refuses in untrusted workspaces.
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { Writable } from 'node:stream';
 import * as vscode from 'vscode';
 import { UserError } from '../common/errors';
 import type { ConnectOptions } from '../inspector/connect';
@@ -35,21 +37,24 @@ export class AttachCommands {
     private readonly allowRemote: () => boolean,
   ) {}
 
-  private async attach(connect: ConnectOptions, origin: SessionOrigin, name?: string): Promise<void> {
+  private async attach(connect: ConnectOptions, origin: SessionOrigin, name?: string): Promise<AttachResult | undefined> {
     try {
       const s = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: `Timerscope: attaching to ${name ?? origin.detail}` },
         () => this.sessions.attach({ ...connect, allowRemote: this.allowRemote() }, origin, name),
       );
       vscode.window.setStatusBarMessage(`Timerscope: attached to ${s.name}`, 3000);
+      return { id: s.id, name: s.name };
     } catch (err) {
       showError(err, 'attach');
+      return undefined;
     }
   }
 
   /** Quick pick of local Node processes; turning an inspector on (SIGUSR1) needs a confirmation. */
-  async attachToProcess(pid?: number): Promise<void> {
+  async attachToProcess(arg?: number | { pid?: number }): Promise<AttachResult | undefined> {
     if (!checkTrusted()) return;
+    let pid = typeof arg === 'number' ? arg : arg?.pid;
     if (pid === undefined) {
       const procs = await listNodeProcesses();
       type Item = vscode.QuickPickItem & { pid: number; inspectorOn: boolean };
@@ -77,12 +82,13 @@ export class AttachCommands {
       }
       pid = pick.pid;
     }
-    await this.attach({ pid }, { type: 'pid', detail: `pid ${pid}` });
+    return this.attach({ pid }, { type: 'pid', detail: `pid ${pid}` });
   }
 
-  /** Input box: `9229`, `host:port` or a `ws://` URL. */
-  async attachToInspector(target?: string): Promise<void> {
+  /** Input box: `9229`, `host:port` or a `ws://` URL; `arg` (`{port}`, `{host, port}`, `{url}` or text) skips it. */
+  async attachToInspector(arg?: string | InspectorArg): Promise<AttachResult | undefined> {
     if (!checkTrusted()) return;
+    let target = inspectorArgText(arg);
     target ??= await vscode.window.showInputBox({
       title: 'Timerscope: Attach to Inspector',
       prompt: 'Inspector port, host:port or ws:// URL',
@@ -91,30 +97,44 @@ export class AttachCommands {
     });
     if (!target) return;
     const connect = parseInspectorTarget(target);
-    if (!connect) return showError(new UserError(`'${target}' is not a port, host:port or ws:// URL`), 'attach');
-    await this.attach(connect, { type: connect.ws ? 'url' : 'port', detail: target.trim() });
+    if (!connect) return void showError(new UserError(`'${target}' is not a port, host:port or ws:// URL`), 'attach');
+    return this.attach(connect, { type: connect.ws ? 'url' : 'port', detail: target.trim() });
   }
 
   /** Runs the active JS file (or `uri`) with Node and its inspector on an ephemeral loopback port. */
-  async runCurrentFile(uri?: vscode.Uri): Promise<void> {
+  async runCurrentFile(uri?: vscode.Uri): Promise<AttachResult | undefined> {
     if (!checkTrusted()) return;
     const doc = uri ? undefined : vscode.window.activeTextEditor?.document;
     const file = uri?.fsPath ?? (doc?.uri.scheme === 'file' ? doc.uri.fsPath : undefined);
     if (!file) return void vscode.window.showInformationMessage('Timerscope: open a JavaScript file to run it.');
     if (doc?.isDirty) await doc.save();
     const cwd = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath ?? path.dirname(file);
-    const out = vscode.window.createOutputChannel(`Timerscope: ${path.basename(file)}`);
-    const sink = new (require('node:stream').Writable)({
-      write(chunk: Buffer, _enc: string, cb: () => void) {
+    const node = findNode();
+    const out = this.programOutput();
+    out.appendLine(`--- ${new Date().toISOString()} ${file}`);
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
         out.append(chunk.toString());
         cb();
       },
-    }) as NodeJS.WritableStream;
-    await this.attach(
-      { launch: { command: ['node', file], cwd, breakOnStart: true, output: sink } },
+    });
+    return this.attach(
+      { launch: { command: [node, file], cwd, breakOnStart: true, output: sink, env: node === 'node' ? electronAsNode() : undefined } },
       { type: 'launch', detail: path.basename(file) },
       path.basename(file),
     );
+  }
+
+  private output?: vscode.OutputChannel;
+  /** One channel for the programs started with Run Current File (created on first use). */
+  private programOutput(): vscode.OutputChannel {
+    this.output ??= vscode.window.createOutputChannel('Timerscope: Program Output');
+    this.output.show(true);
+    return this.output;
+  }
+
+  dispose(): void {
+    this.output?.dispose();
   }
 
   /** Detaches `id`, the only session, or one picked from a list. */
@@ -135,6 +155,36 @@ export class AttachCommands {
     }
     await this.sessions.detach(id);
   }
+}
+
+/** The user's `node` from PATH (their version, not the editor's); `node` (= the editor's own runtime) if none. */
+export function findNode(envPath = process.env.PATH ?? '', platform = process.platform): string {
+  const names = platform === 'win32' ? ['node.exe'] : ['node'];
+  for (const dir of envPath.split(path.delimiter)) {
+    for (const n of names) if (dir && existsSync(path.join(dir, n))) return path.join(dir, n);
+  }
+  return 'node';
+}
+
+/** The editor's own runtime is Electron in desktop VS Code: it runs scripts as Node only when told to. */
+function electronAsNode(): NodeJS.ProcessEnv | undefined {
+  return process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : undefined;
+}
+
+/** What the attach commands return (and the e2e tests read). */
+export type AttachResult = { id: string; name: string };
+
+/** The non-interactive argument of `Attach to Inspector URL or Port…`. */
+export type InspectorArg = { port?: number; host?: string; url?: string };
+
+/** `{port}` → `9229`, `{host, port}` → `host:9229`, `{url}` → the URL; text as is; undefined for nothing. */
+export function inspectorArgText(arg: string | InspectorArg | undefined): string | undefined {
+  if (arg === undefined || arg === null) return undefined;
+  if (typeof arg === 'string') return arg;
+  if (typeof arg !== 'object') return String(arg);
+  if (arg.url) return arg.url;
+  if (arg.port !== undefined) return arg.host ? `${arg.host.includes(':') ? `[${arg.host}]` : arg.host}:${arg.port}` : String(arg.port);
+  return undefined;
 }
 
 /** `9229` → port; `host:port` → host and port; `ws://…` → ws. Undefined when it is none of these. */
