@@ -67,7 +67,7 @@ export class LiveView implements vscode.Disposable {
     for (const marks of this.plan.values()) for (const m of marks) for (const site of m.sites) markBySite.set(siteKey(site), m);
     this.p.tree.update(
       buildTree(
-        sessions.map(x => ({ id: x.id, name: x.name, state: x.state, sites: x.sites, findings: x.findings.length, markOf: site => markBySite.get(siteKey(site))?.kind })),
+        sessions.map(x => ({ id: x.id, name: x.name, state: x.state, cwd: x.cwd, sites: x.sites, findings: x.findings.length, markOf: site => markBySite.get(siteKey(site))?.kind })),
         { showInternal: s.showInternal },
       ),
     );

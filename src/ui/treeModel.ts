@@ -25,6 +25,8 @@ export type TreeProcess = {
   state: string;
   sites: SiteView[];
   findings: number;
+  /** The target's working directory: site labels are relative to it. */
+  cwd?: string;
   /** Marker kind per site key (from the decoration plan), for badges. */
   markOf?: (s: SiteView) => MarkKind | undefined;
 };
@@ -54,8 +56,9 @@ export function buildTree(processes: TreeProcess[], opts: { showInternal: boolea
         return {
           id,
           type: 'site' as const,
-          label: `${shortFile(s.file, opts.cwd)}:${s.line}`,
-          description: `${describeKind(s)} · ${lensText(s)}`,
+          label: `${shortFile(s.file, p.cwd ?? opts.cwd)}:${s.line}`,
+          // Snapshot lens texts end with the kind already; live ones do not.
+          description: s.fired === undefined ? lensText(s) : `${describeKind(s)} · ${lensText(s)}`,
           tooltip: `${s.callbackName ? `callback ${s.callbackName}, ` : ''}${describeKind(s)} created at ${s.file}:${s.line}:${s.column}${s.threadId ? ` (thread ${s.threadId})` : ''}`,
           mark: mark ?? (s.refed === 0 ? 'unrefd' : 'healthy'),
           location: { file: s.file, line: s.line, column: s.column },
