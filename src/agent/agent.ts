@@ -46,6 +46,7 @@ function createAgent(req: Req) {
   const probe = timers.setTimeout(noop, 1e9);
   const proto = Object.getPrototypeOf(probe);
   timers.clearTimeout(probe);
+  const keyOrder = Object.getOwnPropertyNames(probe);
   const now = () => performance.now() as number;
 
   let running = false;
@@ -56,6 +57,19 @@ function createAgent(req: Req) {
   let tick = 0;
   let sites = new SiteTable();
   let stats: ProcessStats | undefined;
+  /** The host's `Runtime.addBinding` function, taken off the global object so user code never sees it. */
+  let bindingFn: ((payload: string) => void) | undefined;
+
+  function takeBinding(name: string): void {
+    const fn = g[name];
+    if (typeof fn !== 'function') return;
+    bindingFn = fn;
+    try {
+      delete g[name];
+    } catch {
+      /* leave it */
+    }
+  }
 
   /** `_idleStart` is libuv loop time; performance.now() has another zero. Calibrated before hooking. */
   function loopOffset(): number {
@@ -94,7 +108,7 @@ function createAgent(req: Req) {
   }
 
   function send(batch: AgentBatch): boolean {
-    const fn = g[opts.binding];
+    const fn = bindingFn;
     if (typeof fn !== 'function') return false;
     try {
       fn(JSON.stringify(batch));
@@ -110,36 +124,12 @@ function createAgent(req: Req) {
     if (!send(makeBatch())) selfStop('binding gone');
   }
 
-  /** Host gone: find every stamped Timeout through an in-process inspector session, then stop. */
+  /**
+   * Host gone (a binding call cannot fail when its session closed, so the heartbeat tells): remove
+   * everything. Every stamped timer is known to the tracker, so no heap walk is needed.
+   */
   function selfStop(reason: string): void {
-    let done = false;
-    try {
-      const inspector = req('inspector');
-      const s = new inspector.Session();
-      s.connect();
-      const post = (m: string, p: object) => {
-        let out: any;
-        s.post(m, p, (err: unknown, r: unknown) => {
-          if (!err) out = r;
-        });
-        return out;
-      };
-      const protoRef = post('Runtime.evaluate', { expression: `globalThis.${AGENT_GLOBAL}.proto`, objectGroup: 'ts' });
-      const arr = protoRef && post('Runtime.queryObjects', { prototypeObjectId: protoRef.result.objectId, objectGroup: 'ts' });
-      if (arr) {
-        post('Runtime.callFunctionOn', {
-          objectId: arr.objects.objectId,
-          functionDeclaration: `function (reason) { return globalThis.${AGENT_GLOBAL}.stop(this, reason); }`,
-          arguments: [{ value: reason }],
-        });
-        done = !running;
-      }
-      post('Runtime.releaseObjectGroup', { objectGroup: 'ts' });
-      s.disconnect();
-    } catch {
-      /* no in-process inspector: restore what we know */
-    }
-    if (!done) api.stop(undefined, reason);
+    api.stop(undefined, reason);
   }
 
   const api = {
@@ -165,10 +155,13 @@ function createAgent(req: Req) {
         adopted,
       });
       if (running) {
+        // A new host took over (the old one vanished): push to its binding from now on.
         opts.binding = o.binding;
+        takeBinding(o.binding);
         return hello(0, true);
       }
       opts = { ...DEFAULT_AGENT_OPTIONS, ...o };
+      takeBinding(opts.binding);
       sites = new SiteTable();
       stats = new ProcessStats(req, now);
       const offset = loopOffset();
@@ -184,6 +177,7 @@ function createAgent(req: Req) {
         currentRequest: () => stats!.currentRequest(),
         isPromise: util.types.isPromise,
         isPending,
+        keyOrder,
       }, opts);
       TimerTracker.setTokens(opts.stacksPerFlush);
       running = true;
@@ -200,7 +194,10 @@ function createAgent(req: Req) {
     },
     /** Removes everything; `all` = every Timeout (queryObjects) so that held, ended ones are restored too. */
     stop(all?: unknown[], reason = 'stopped'): number {
-      if (!running) return 0;
+      if (!running) {
+        delete g[AGENT_GLOBAL];
+        return 0;
+      }
       const last = makeBatch();
       last.bye = reason;
       send(last);
@@ -210,6 +207,7 @@ function createAgent(req: Req) {
       let restored = TimerTracker.uninstall(proto);
       if (Array.isArray(all)) for (const t of all) if (TimerTracker.restore(t as never)) restored++;
       sites = new SiteTable();
+      bindingFn = undefined;
       delete g[AGENT_GLOBAL];
       return restored;
     },

@@ -25,6 +25,8 @@ export type TrackerEnv = {
   currentRequest(): number;
   isPromise(v: unknown): boolean;
   isPending(p: unknown): boolean;
+  /** Node's own order of a Timeout's string keys (from a timer made before the hooks). */
+  keyOrder?: readonly string[];
 };
 
 /** Per-site counters accumulated between flushes. */
@@ -57,6 +59,14 @@ let dropped = 0;
 const counts: SiteCounts[] = [];
 const ended: [number, number, number][] = [];
 const marks: [number, number, number][] = [];
+/**
+ * Ended timers keep their values in private slots; user code may still hold them (and read `_destroyed`, or
+ * `refresh()` a fired timeout). So that `uninstall` can give every one of them its own properties back
+ * without `Runtime.queryObjects` (full GCs), ended timers are remembered: strongly until the next flush
+ * (cheap on the hot path), then weakly, pruned about once a second.
+ */
+let gone: Tracked[] = [];
+let goneRefs: WeakRef<Tracked>[] = [];
 const descriptors = new Map<string, PropertyDescriptor | undefined>();
 const HOOKED = ['_idleStart', '_onTimeout', '_destroyed'] as const;
 
@@ -181,6 +191,7 @@ class Tracked extends ReturnOverride {
       ended.push([t.#id, env.now(), t.#ff ? 1 : 0]);
       t.#rep = false;
     }
+    gone.push(t);
   }
 
   static revive(t: Tracked) {
@@ -295,6 +306,8 @@ class Tracked extends ReturnOverride {
       fires.push(ring[o], site, ring[o + 1], ring[o + 2], ring[o + 3], ring[o + 4]);
     }
     ringLen = 0;
+    for (const g of gone) goneRefs.push(new WeakRef(g));
+    gone = [];
     if (timers.length) batch.timers = timers;
     if (fires.length) batch.fires = fires;
     if (ended.length) batch.ended = ended.splice(0);
@@ -303,6 +316,7 @@ class Tracked extends ReturnOverride {
 
   /** Slow scan (about once a second): ref/unref changes and timers that outlived their HTTP request. */
   static scan(now: number, finishedAt: (req: number) => number | undefined) {
+    goneRefs = goneRefs.filter(r => r.deref() !== undefined);
     for (const t of live) {
       if (!t.#rep) continue;
       const raw = t as unknown as AnyTimer;
@@ -349,9 +363,11 @@ class Tracked extends ReturnOverride {
   static restoreOne(o: AnyTimer): boolean {
     if (!Tracked.has(o) || Object.prototype.hasOwnProperty.call(o, '_onTimeout')) return false;
     const t = o as Tracked;
-    o._idleStart = t.#is;
-    o._onTimeout = t.#cb;
-    o._destroyed = t.#ds;
+    const raw = o as AnyTimer;
+    raw._idleStart = t.#is;
+    raw._onTimeout = t.#cb;
+    raw._destroyed = t.#ds;
+    inNodeOrder(raw);
     return true;
   }
 
@@ -361,6 +377,24 @@ class Tracked extends ReturnOverride {
 }
 
 const fire = Tracked.fire;
+
+/**
+ * Re-adding the hooked properties puts them last; Node's constructor puts `_idleStart`/`_onTimeout` before
+ * `_timerArgs`/`_repeat`. Rebuild the string keys in Node's order so that `Object.keys`, `util.inspect` and
+ * `Object.getOwnPropertyNames` of a restored timer equal those of a never-tracked one (symbols keep theirs).
+ */
+function inNodeOrder(o: AnyTimer): void {
+  const order = env?.keyOrder;
+  if (!order || order.length === 0) return;
+  const names = Object.getOwnPropertyNames(o);
+  const want = order.filter(k => names.includes(k)).concat(names.filter(k => !order.includes(k)));
+  if (want.every((k, i) => k === names[i])) return;
+  const descs = want.map(k => Object.getOwnPropertyDescriptor(o, k)!);
+  // Never half-rebuild a timer that user code sealed or froze.
+  if (!Object.isExtensible(o) || descs.some(d => !d.configurable)) return;
+  for (const k of names) delete o[k];
+  want.forEach((k, i) => Object.defineProperty(o, k, descs[i]));
+}
 
 /** Public face of the tracker (one per thread). */
 export const TimerTracker = {
@@ -394,6 +428,13 @@ export const TimerTracker = {
     let n = 0;
     for (const t of live) if (Tracked.restoreOne(t)) n++;
     for (let i = 0; i < winLen; i++) if (Tracked.restoreOne(win[i]!)) n++;
+    for (const t of gone) if (Tracked.restoreOne(t)) n++;
+    for (const r of goneRefs) {
+      const t = r.deref();
+      if (t && Tracked.restoreOne(t)) n++;
+    }
+    gone = [];
+    goneRefs = [];
     live.length = 0;
     win = [];
     winLen = 0;
