@@ -20,13 +20,20 @@ export type SnapshotOptions = {
   allowQueryObjects?: boolean;
   /** Force the fallback (benchmarks). */
   forceQueryObjects?: boolean;
-  /** Timers read per in-target call: bounds how long the target stalls (~1 µs per timer). */
+  /**
+   * Timers (and functions) read per in-target call: bounds how long the target stalls. About 2 µs per
+   * timer on a loaded 2-core machine, so the default keeps each call near 2 ms (bench/snapshot.ts).
+   */
   chunkSize?: number;
   /** Told before anything slow or intrusive happens. */
   onWarning?: (message: string) => void;
   /** Called after each chunk of timers was read (progress for UIs). */
   onProgress?: (timersRead: number) => void;
 };
+
+export const DEFAULT_CHUNK_SIZE = 1000;
+/** Functions whose locations are read per `Runtime.getProperties` (each one's source text is serialised). */
+const LOCATION_CHUNK = 500;
 
 const KINDS: TimerKind[] = ['timeout', 'interval', 'immediate'];
 const GROUP = 'timerscope-snapshot';
@@ -63,12 +70,12 @@ async function walkTimers(client: Client, walker: string, chunkSize: number, onP
  * the same source text are grouped (a sample of each group is checked to agree) so that 100k closures from
  * one arrow function cost a handful of look-ups, not 100k.
  */
-async function resolveFunctions(client: Client, walker: string, count: number): Promise<{ names: string[]; locations: (FunctionLocation | null)[] }> {
+async function resolveFunctions(client: Client, walker: string, count: number, chunkSize: number): Promise<{ names: string[]; locations: (FunctionLocation | null)[] }> {
   const grouped = count > 200;
   const names: string[] = [];
   const keys: number[] = [];
-  for (let start = 0; start < count; start += 5000) {
-    const m = await callOn<{ names: string[]; keys: number[] }>(client, walker, 'function (s, n, k) { return this.meta(s, n, k); }', [{ value: start }, { value: 5000 }, { value: grouped }], {
+  for (let start = 0; start < count; start += chunkSize) {
+    const m = await callOn<{ names: string[]; keys: number[] }>(client, walker, 'function (s, n, k) { return this.meta(s, n, k); }', [{ value: start }, { value: chunkSize }, { value: grouped }], {
       byValue: true,
       group: GROUP,
     });
@@ -77,8 +84,8 @@ async function resolveFunctions(client: Client, walker: string, count: number): 
   }
   const locations: (FunctionLocation | null)[] = new Array(count).fill(null);
   const lookUp = async (indexes: number[]) => {
-    for (let i = 0; i < indexes.length; i += 2000) {
-      const slice = indexes.slice(i, i + 2000);
+    for (let i = 0; i < indexes.length; i += LOCATION_CHUNK) {
+      const slice = indexes.slice(i, i + LOCATION_CHUNK);
       const arr = await callOn(client, walker, 'function (ix) { return this.pick(ix); }', [{ value: slice }], { byValue: false, group: GROUP });
       const locs = await locationsOfArray(client, arr.objectId!);
       slice.forEach((fnIndex, j) => (locations[fnIndex] = locs[j]));
@@ -124,6 +131,18 @@ export async function takeSnapshot(conn: Pick<TargetConnection, 'client'> & Part
   }
 }
 
+/**
+ * How long the queryObjects fallback will pause this target, from its heap size: measured ~1 s at a 50 MB
+ * heap and 8–10 s at 500 MB (bench/snapshot.ts), i.e. about 20 ms per MB.
+ */
+async function queryObjectsPause(client: Client): Promise<string> {
+  const usage = await client.Runtime.getHeapUsage().catch(() => undefined);
+  if (!usage) return '~1 s per 50 MB of heap';
+  const mb = Math.max(1, Math.round(usage.usedSize / 1048576));
+  const seconds = Math.max(0.1, (mb * 20) / 1000);
+  return `its heap is ${mb} MB: expect about ${seconds < 1 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+}
+
 async function snapshotInner(client: Client, opts: SnapshotOptions): Promise<Snapshot> {
   const warnings: string[] = [];
   const info = await processInfo(client);
@@ -131,13 +150,14 @@ async function snapshotInner(client: Client, opts: SnapshotOptions): Promise<Sna
   let queried: string | undefined;
   let method: Snapshot['method'] = 'timer-lists';
   if (!lists.timerListMap || opts.forceQueryObjects) {
+    const pause = await queryObjectsPause(client);
     if (!opts.allowQueryObjects && !opts.forceQueryObjects) {
       throw new UserError(
-        `cannot reach Node ${info.nodeVersion}'s timer lists (setTimeout may be replaced by a library or fake timers); ` +
-          `--query-objects uses a slower fallback that pauses the target for a full GC (~1 s per 50 MB of heap)`,
+        `cannot reach Node ${info.nodeVersion}'s timer lists (setTimeout and the timers module may be replaced by a library or fake timers); ` +
+          `--query-objects uses a slower fallback that pauses the target for full garbage collections (${pause})`,
       );
     }
-    const msg = `using Runtime.queryObjects: the target pauses for full garbage collections (~1 s at a 50 MB heap, 8–10 s at 500 MB)`;
+    const msg = `using Runtime.queryObjects: the target pauses for full garbage collections (${pause})`;
     opts.onWarning?.(msg);
     warnings.push(msg);
     queried = await queryTimeoutObjects(client, lists, GROUP);
@@ -154,7 +174,8 @@ async function snapshotInner(client: Client, opts: SnapshotOptions): Promise<Sna
     { byValue: false, group: GROUP },
   );
   const walker = walkerObj.objectId!;
-  const records = await walkTimers(client, walker, opts.chunkSize ?? 4000, opts.onProgress);
+  const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const records = await walkTimers(client, walker, chunkSize, opts.onProgress);
   const now = await callOn<number>(client, walker, 'function () { return this.now; }', [], { byValue: true, group: GROUP });
 
   const handlesObj = await callOn(client, walker, remoteFunction(describeActiveHandles), [], { byValue: false, group: GROUP });
@@ -163,7 +184,7 @@ async function snapshotInner(client: Client, opts: SnapshotOptions): Promise<Sna
   const listenerLocs = await locationsOfArray(client, listenerArr.objectId!);
 
   const fnCount = await callOn<number>(client, walker, 'function () { return this.fns.length; }', [], { byValue: true, group: GROUP });
-  const fns = await resolveFunctions(client, walker, fnCount);
+  const fns = await resolveFunctions(client, walker, fnCount, chunkSize);
 
   // Learn script URLs (Debugger on only for this: enabling it stalls the target ~15-40 ms while V8 replays
   // every script, so the resolver is kept per connection and only asks again for scripts it has not seen).

@@ -25,7 +25,7 @@ export function checkHostAllowed(host: string, allowRemote: boolean | undefined)
   if (!isLoopbackHost(host) && !allowRemote) {
     throw new UserError(
       `refusing to connect to non-loopback host '${host}': an inspector connection can run any code in the ` +
-        `target; pass --allow-remote (setting timerscope.allowRemoteHosts in VS Code) if you really mean it`,
+        `target; pass --allow-remote (setting timerscope.allowRemote in VS Code) if you really mean it`,
     );
   }
 }

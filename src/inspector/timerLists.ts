@@ -1,8 +1,8 @@
 /**
  * Locating Node's own timer lists in the target without the Debugger domain and without creating a timer:
  * the closure of `Timeout.prototype.refresh` (lib/internal/timers.js) holds `timerListMap`,
- * `immediateQueue` and `knownTimersById` (verified on Node 18–24). `Timeout` itself is found in the
- * closure of the global `setTimeout` (lib/timers.js).
+ * `immediateQueue` and `knownTimersById` (verified on Node 16–24). `Timeout` itself is found in the
+ * closure of the functions of lib/timers.js (the global `setTimeout`, unless a library replaced it).
  */
 import type { Client } from './remoteObjects';
 import { closureVariables, propertyId } from './remoteObjects';
@@ -16,17 +16,32 @@ export type TimerListHandles = {
   timeoutPrototype?: string;
 };
 
-async function evaluateId(client: Client, expression: string, group: string): Promise<string | undefined> {
-  const r = await client.Runtime.evaluate({ expression, objectGroup: group, silent: true });
+async function evaluateId(client: Client, expression: string, group: string, includeCommandLineAPI = false): Promise<string | undefined> {
+  const r = await client.Runtime.evaluate({ expression, objectGroup: group, silent: true, includeCommandLineAPI });
   return r.exceptionDetails ? undefined : r.result.objectId;
 }
 
-/** Object ids of the timer lists, or what could be found of them. */
-export async function findTimerLists(client: Client, group: string): Promise<TimerListHandles> {
+/**
+ * Functions of lib/timers.js, whose closure holds `Timeout` (and on some versions the lists themselves).
+ * APM agents, zone.js and fake-timer libraries replace the globals, usually not all of them and seldom the
+ * `timers` module too, so each is tried in turn (`require` is the inspector console's, in ESM programs too).
+ */
+const TIMERS_FUNCTIONS = [
+  'globalThis.setTimeout',
+  'globalThis.clearTimeout',
+  'globalThis.setInterval',
+  'globalThis.clearInterval',
+  "require('timers').setTimeout",
+  "require('timers').clearTimeout",
+  // lib/timers/promises.js constructs Timeouts too, and is almost never patched.
+  "require('timers/promises').setTimeout",
+];
+
+async function readLists(client: Client, fnExpression: string, group: string): Promise<TimerListHandles> {
   const out: TimerListHandles = {};
-  const setTimeoutId = await evaluateId(client, 'globalThis.setTimeout', group);
-  if (!setTimeoutId) return out;
-  const outer = await closureVariables(client, setTimeoutId);
+  const fnId = await evaluateId(client, `typeof ${fnExpression} === 'function' ? ${fnExpression} : undefined`, group, true);
+  if (!fnId) return out;
+  const outer = await closureVariables(client, fnId);
   const timeoutClass = outer.get('Timeout')?.objectId;
   if (timeoutClass) {
     out.timeoutPrototype = await propertyId(client, timeoutClass, 'prototype');
@@ -39,12 +54,23 @@ export async function findTimerLists(client: Client, group: string): Promise<Tim
       out.binding = inner.get('binding')?.objectId;
     }
   }
-  // Some versions (or a wrapped setTimeout) expose the lists directly in setTimeout's closure.
+  // Some versions expose the lists directly in lib/timers.js's closure.
   out.timerListMap ??= outer.get('timerListMap')?.objectId;
   out.immediateQueue ??= outer.get('immediateQueue')?.objectId;
   out.knownTimersById ??= outer.get('knownTimersById')?.objectId;
   out.binding ??= outer.get('binding')?.objectId;
   return out;
+}
+
+/** Object ids of the timer lists, or what could be found of them. */
+export async function findTimerLists(client: Client, group: string): Promise<TimerListHandles> {
+  let best: TimerListHandles = {};
+  for (const fn of TIMERS_FUNCTIONS) {
+    const found = await readLists(client, fn, group);
+    if (found.timerListMap) return found;
+    if (!best.timeoutPrototype) best = found;
+  }
+  return best;
 }
 
 /**

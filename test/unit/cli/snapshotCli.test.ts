@@ -156,3 +156,29 @@ test('bad input: usage mistakes exit with 2 and say what to do', async () => {
   const cmd = await runCli(['snapshot', '--', 'node', 'x.js']);
   assert.match(oneLineError(cmd.stderr), /did you mean --launch -- node x\.js/);
 });
+
+test('fake timers replaced every global timer function: Node\'s timer lists are still read (through the timers module)', async t => {
+  const target = await startTarget(t, fixture('fakeGlobalTimers.js'), { cwd: repoRoot });
+  await target.waitForOutput(/ready/);
+  const r = await runCli(['snapshot', '--ws', target.url, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const snap = JSON.parse(r.stdout) as Snapshot;
+  assert.equal(snap.method, 'timer-lists');
+  assert.equal(countAt(snap, 'test/fixtures/programs/fakeGlobalTimers.js', 3, 'interval'), 1, describeSites(snap));
+  assert.doesNotMatch(r.stderr, /warning/);
+});
+
+test('timer lists out of reach: one line naming --query-objects; with it, a warning with the heap size, then the timers', async t => {
+  const target = await startTarget(t, fixture('hiddenTimers.js'), { cwd: repoRoot });
+  await target.waitForOutput(/ready/);
+  const refused = await runCli(['snapshot', '--ws', target.url]);
+  assert.equal(refused.code, 1);
+  assert.match(oneLineError(refused.stderr), /cannot reach Node v[\d.]+'s timer lists .*--query-objects .*its heap is \d+ MB: expect about [\d.]+ s/);
+  const r = await runCli(['snapshot', '--ws', target.url, '--json', '--query-objects']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^timerscope: warning: using Runtime\.queryObjects: the target pauses for full garbage collections \(its heap is \d+ MB: expect about [\d.]+ s\)$/m);
+  const snap = JSON.parse(r.stdout) as Snapshot;
+  assert.equal(snap.method, 'query-objects');
+  assert.equal(countAt(snap, 'test/fixtures/programs/hiddenTimers.js', 8, 'interval'), 1, describeSites(snap));
+  assert.equal(target.child.exitCode, null, 'the target keeps running');
+});

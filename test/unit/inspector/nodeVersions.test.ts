@@ -1,5 +1,5 @@
 /**
- * The snapshot engine on every supported Node major (18, 20, 22, 24), for CommonJS and ESM-only programs:
+ * The snapshot engine on every supported Node major (16, 18, 20, 22, 24), for CommonJS and ESM-only programs:
  * Node's timer internals differ between versions, so each one is checked against a real process.
  */
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { repoRoot, startTarget, until } from '../../helpers/targets';
 
 const versions: { major: number; node: string | undefined }[] = [
   { major: 20, node: process.execPath },
-  ...([18, 22, 24] as const).map(major => ({ major, node: nodeBinary(major) })),
+  ...([16, 18, 22, 24] as const).map(major => ({ major, node: nodeBinary(major) })),
 ];
 
 for (const { major, node } of versions) {
