@@ -32,6 +32,8 @@ export type SnapshotOptions = {
 };
 
 export const DEFAULT_CHUNK_SIZE = 1000;
+/** In-target time limit of one chunk of the walk, whatever its size. */
+const CHUNK_BUDGET_MS = 3;
 /** Functions whose locations are read per `Runtime.getProperties` (each one's source text is serialised). */
 const LOCATION_CHUNK = 500;
 
@@ -55,7 +57,7 @@ async function processInfo(client: Client): Promise<ProcessInfo> {
 async function walkTimers(client: Client, walker: string, chunkSize: number, onProgress?: (n: number) => void): Promise<number[]> {
   const all: number[] = [];
   for (;;) {
-    const chunk = await callOn<{ records: number[]; done: boolean }>(client, walker, 'function (n) { return this.next(n); }', [{ value: chunkSize }], {
+    const chunk = await callOn<{ records: number[]; done: boolean }>(client, walker, 'function (n, ms) { return this.next(n, ms); }', [{ value: chunkSize }, { value: CHUNK_BUDGET_MS }], {
       byValue: true,
       group: GROUP,
     });

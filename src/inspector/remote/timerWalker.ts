@@ -67,11 +67,17 @@ export function createTimerWalker(
   return {
     now,
     fns,
-    /** Up to `max` timers; `done` once every list was walked. */
-    next(max: number) {
+    /**
+     * Up to `max` timers, or fewer once `budgetMs` has passed (a slow or busy machine then gets shorter
+     * calls, not longer stalls); `done` once every list was walked.
+     */
+    next(max: number, budgetMs?: number) {
       const out: number[] = [];
       const limit = max * 6;
+      const deadline = budgetMs ? performance.now() + budgetMs : Infinity;
+      let steps = 0;
       while (out.length < limit) {
+        if ((++steps & 127) === 0 && performance.now() > deadline) break;
         if (phase === 0) {
           if (li >= lists.length) {
             phase = 1;
