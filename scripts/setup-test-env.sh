@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the test suites need beyond `npm ci`:
+# Installs what the test suites need, so that `npm run test:all` works on a fresh clone:
+#   - the npm dependencies when they are missing (scripts/ensure-deps.mjs: `npm ci` on a fresh clone);
 #   - Debian packages: chromium (webview + code-server tests), ripgrep (VS Code search), libkrb5-dev,
 #     python3/make/g++ (to rebuild code-server's native modules), fonts (readable screenshots);
 #   - code-server 4.100.3 (VS Code 1.100, the last release on Node 20; ships the JavaScript debugger);
@@ -16,6 +17,9 @@ NODE_MAJORS=(16 18 22 24)
 
 log() { echo "[setup-test-env] $*"; }
 mkdir -p "$CACHE"
+
+# --- 0. npm dependencies (a no-op when node_modules has every declared package) ------------------------
+node "$(dirname "$0")/ensure-deps.mjs"
 
 # --- 1. Debian packages (apt-get update only when something is missing) -------------------------------
 APT_PACKAGES=(chromium ripgrep libkrb5-dev python3 make g++ fonts-dejavu-core ca-certificates)
