@@ -13,6 +13,8 @@ import type { SessionManager } from './sessionManager';
 
 /** How long a top-level session may take to spawn its first child before we take it as the target itself. */
 const CHILD_GRACE_MS = 2000;
+/** How long js-debug may take to know a new session and answer for its CDP proxy. */
+const PROXY_DEADLINE_MS = 5000;
 
 export class DebugAutoAttach implements vscode.Disposable {
   private readonly withChildren = new Set<string>();
@@ -89,13 +91,7 @@ export class DebugAutoAttach implements vscode.Disposable {
   async attach(s: vscode.DebugSession, root = this.rootOf(s)): Promise<void> {
     if (this.attachedDebugIds.has(s.id)) return;
     this.attachedDebugIds.add(s.id);
-    let addr: unknown;
-    try {
-      addr = await vscode.commands.executeCommand('extension.js-debug.requestCDPProxy', s.id);
-    } catch (err) {
-      this.log.debug(`debug session '${s.name}' gave no CDP proxy: ${(err as Error).message}`);
-    }
-    const ws = proxyWebSocketUrl(addr);
+    const ws = await this.requestProxy(s);
     if (!ws) {
       this.attachedDebugIds.delete(s.id);
       this.log.debug(`debug session '${s.name}' (${s.type}) has no CDP proxy: not a target`);
@@ -108,6 +104,26 @@ export class DebugAutoAttach implements vscode.Disposable {
       this.attachedDebugIds.delete(s.id);
       if (this.ended.has(s.id)) this.log.info(`debug session '${s.name}' ended before attaching`);
       else showError(err, `attach to debug session '${s.name}'`);
+    }
+  }
+
+  /**
+   * Asks js-debug for the session's CDP proxy. js-debug learns of a session in its own
+   * onDidStartDebugSession listener, which may run after ours: until then it answers undefined, so ask
+   * again for a short while (a condition poll with a deadline, not a fixed wait).
+   */
+  private async requestProxy(s: vscode.DebugSession): Promise<string | undefined> {
+    const deadline = Date.now() + PROXY_DEADLINE_MS;
+    for (let attempt = 0; ; attempt++) {
+      let addr: unknown;
+      try {
+        addr = await vscode.commands.executeCommand('extension.js-debug.requestCDPProxy', s.id);
+      } catch (err) {
+        this.log.debug(`requestCDPProxy for '${s.name}' failed: ${(err as Error).message}`);
+      }
+      const ws = proxyWebSocketUrl(addr);
+      if (ws || this.ended.has(s.id) || Date.now() > deadline) return ws;
+      await new Promise(r => setTimeout(r, Math.min(100 * 2 ** attempt, 500)));
     }
   }
 

@@ -47,5 +47,6 @@ export function proxyWebSocketUrl(addr: unknown): string | undefined {
 
 /** The name shown for a process attached through a debug session: `server.js (debug: Launch Program)`. */
 export function debugSessionLabel(s: DebugSessionLike, parentName?: string): string {
-  return parentName && parentName !== s.name ? `${s.name} (debug: ${parentName})` : `${s.name} (debug)`;
+  // js-debug names children `app.js [1234] « Launch Program`: the parent is in there already.
+  return parentName && !s.name.includes(parentName) ? `${s.name} (debug: ${parentName})` : `${s.name} (debug)`;
 }

@@ -40,6 +40,7 @@ export class ProcessSession {
   private readonly events = new EventEmitter();
   private timer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
+  private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
 
   constructor(
@@ -75,8 +76,18 @@ export class ProcessSession {
 
   /** Takes a snapshot and updates the sites; concurrent calls share one round trip. */
   refresh(): Promise<void> {
-    this.refreshing ??= this.doRefresh().finally(() => (this.refreshing = undefined));
+    this.refreshing ??= this.exclusive(() => this.doRefresh()).finally(() => (this.refreshing = undefined));
     return this.refreshing;
+  }
+
+  /**
+   * Runs engine work one at a time on this connection: two snapshots at once would release each other's
+   * remote object group ("Could not find object with given id").
+   */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   private async doRefresh(): Promise<void> {
@@ -109,7 +120,7 @@ export class ProcessSession {
 
   /** A fresh snapshot for the palette commands (also refreshes the editor). */
   async snapshot(): Promise<Snapshot> {
-    const snap = await takeSnapshot(this.conn, { allowQueryObjects: true, onWarning: m => this.opts.log.warn(m) });
+    const snap = await this.exclusive(() => takeSnapshot(this.conn, { allowQueryObjects: true, onWarning: m => this.opts.log.warn(m) }));
     this.applySnapshot(snap);
     this.emit();
     return snap;
