@@ -93,7 +93,11 @@ function createAgent(req: Req) {
   function makeBatch(): AgentBatch {
     const t = now();
     const batch: AgentBatch = { seq: ++seq, now: t, threadId, live: 0, dropped: 0, unsampled: 0 };
-    if (++tick % 10 === 0) TimerTracker.scan(t, id => stats?.finishedAt(id));
+    if (++tick % 10 === 0) {
+      TimerTracker.scan(t, id => stats?.finishedAt(id));
+      const workers = stats?.workerRefs();
+      if (workers) batch.workers = workers;
+    }
     TimerTracker.drain(batch);
     const fresh = sites.takeFresh();
     if (fresh) batch.sites = fresh;

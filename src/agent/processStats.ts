@@ -38,6 +38,11 @@ export class ProcessStats {
   private readonly reqIds = new WeakMap<object, number>();
   private readonly finished = new Map<number, number>();
   private readonly open = new Set<number>();
+  /** Worker objects of this thread (from process 'worker' events), to tell which ones are unref'd. */
+  private workers: WeakRef<any>[] = [];
+  private readonly onWorker = (w: unknown) => {
+    if (this.workers.length < 10000) this.workers.push(new WeakRef(w as object));
+  };
 
   constructor(private readonly req: Req, private readonly now: () => number) {}
 
@@ -57,6 +62,38 @@ export class ProcessStats {
       /* very old Node: no loop/GC numbers */
     }
     if (http) this.startHttp();
+    try {
+      process.on('worker', this.onWorker);
+    } catch {
+      /* no 'worker' event on this Node */
+    }
+  }
+
+  /**
+   * [threadId, 1 = ref'd | 0 = unref'd] of the live Worker objects created since attach. A Worker's ref
+   * state is its public MessagePort's (Worker#unref unrefs both; Worker#hasRef is not in every Node).
+   */
+  workerRefs(): [number, number][] | undefined {
+    if (this.workers.length === 0) return undefined;
+    const out: [number, number][] = [];
+    this.workers = this.workers.filter(r => r.deref() !== undefined);
+    for (const r of this.workers) {
+      const w = r.deref();
+      if (!w || !(w.threadId >= 0)) continue;
+      let refed = 1;
+      try {
+        if (typeof w.hasRef === 'function') refed = w.hasRef() ? 1 : 0;
+        else {
+          const sym = Object.getOwnPropertySymbols(w).find(s => s.description === 'kPublicPort');
+          const port = sym && w[sym];
+          if (port && typeof port.hasRef === 'function') refed = port.hasRef() ? 1 : 0;
+        }
+      } catch {
+        /* keep the default */
+      }
+      out.push([w.threadId, refed]);
+    }
+    return out;
   }
 
   private startHttp(): void {
@@ -131,5 +168,7 @@ export class ProcessStats {
       }
     }
     this.channels = [];
+    process.removeListener('worker', this.onWorker);
+    this.workers = [];
   }
 }

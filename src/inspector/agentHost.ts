@@ -50,6 +50,20 @@ const START = `function (opts, global) {
   return a.start(lists ? out : undefined, opts);
 }`;
 
+/** Until a thread's bootstrap has finished Node cannot create a timer; a thread that just started gets retries. */
+const BOOTSTRAP_RETRY_MS = 3000;
+
+async function evaluateAgent(session: CdpSession) {
+  const deadline = Date.now() + BOOTSTRAP_RETRY_MS;
+  for (;;) {
+    // includeCommandLineAPI gives the agent `require` in ESM-only programs on Node < 20.16 (no getBuiltinModule).
+    const ev = await session.send('Runtime.evaluate', { expression: agentSource(), includeCommandLineAPI: true, silent: true, returnByValue: true });
+    const text: string = ev.exceptionDetails?.exception?.description ?? '';
+    if (!ev.exceptionDetails || !/is not a function/.test(text) || Date.now() > deadline) return ev;
+    await new Promise(r => setTimeout(r, 25));
+  }
+}
+
 export type AgentThread = {
   hello: AgentHello;
   /** Timers that existed before attach could not be found (their fires are not measured). */
@@ -89,8 +103,7 @@ export async function injectAgent(session: CdpSession, opts: InjectOptions): Pro
   };
   try {
     await session.send('Runtime.addBinding', { name: binding });
-    // includeCommandLineAPI gives the agent `require` in ESM-only programs on Node < 20.16 (no getBuiltinModule).
-    const ev = await session.send('Runtime.evaluate', { expression: agentSource(), includeCommandLineAPI: true, silent: true, returnByValue: true });
+    const ev = await evaluateAgent(session);
     if (ev.exceptionDetails) throw new UserError(`cannot inject the agent: ${ev.exceptionDetails.exception?.description?.split('\n')[0] ?? ev.exceptionDetails.text}`);
     const version = await session.send('Runtime.evaluate', { expression: `globalThis.${AGENT_GLOBAL} && globalThis.${AGENT_GLOBAL}.protocol`, returnByValue: true, silent: true });
     if (version.result?.value !== AGENT_PROTOCOL_VERSION) {

@@ -127,12 +127,13 @@ type WorkerInfo = { workerId: string; type: string; title: string; url: string }
 
 /**
  * Attaches to every worker thread (existing ones and those started later) through the `NodeWorker`
- * domain. New workers wait for us before running their first line (`waitForDebuggerOnStart`), so that
- * their timers are seen from the start: `onAttach` must finish (or fail) before the worker is resumed.
+ * domain. Workers are not held at their start (`waitForDebuggerOnStart: false`): before a worker's
+ * bootstrap has finished, even creating a timer fails inside Node, so the agent is injected once it runs
+ * and the worker's first timers are adopted like any that existed before attach.
  */
 export async function watchWorkers(
   client: CDP.Client,
-  onAttach: (session: WorkerSession, waiting: boolean) => Promise<void>,
+  onAttach: (session: WorkerSession) => Promise<void>,
   onDetach: (session: WorkerSession) => void,
 ): Promise<{ stop(): Promise<void> }> {
   const sessions = new Map<string, WorkerSession>();
@@ -140,11 +141,10 @@ export async function watchWorkers(
   const attached = (e: { sessionId: string; workerInfo: WorkerInfo; waitingForDebugger: boolean }) => {
     const s = new WorkerSession(client, e.sessionId, e.workerInfo.url, e.workerInfo.title || e.workerInfo.url);
     sessions.set(e.sessionId, s);
-    void onAttach(s, e.waitingForDebugger)
-      .catch(() => undefined)
-      .finally(() => {
-        if (e.waitingForDebugger) void s.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
-      });
+    // A worker of a program started with --inspect-brk inherits the flag and waits for us: let it run.
+    if (e.waitingForDebugger) void s.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
+    // A worker exiting while we attach is normal; anything else is not worth failing the session for.
+    void onAttach(s).catch(err => process.env.TIMERSCOPE_DEBUG && console.error('timerscope: worker attach failed:', err));
   };
   const received = (e: { sessionId: string; message: string }) => sessions.get(e.sessionId)?.dispatch(e.message);
   const detached = (e: { sessionId: string }) => {
@@ -157,7 +157,7 @@ export async function watchWorkers(
   em.on('NodeWorker.attachedToWorker', attached);
   em.on('NodeWorker.receivedMessageFromWorker', received);
   em.on('NodeWorker.detachedFromWorker', detached);
-  await client.send('NodeWorker.enable' as never, { waitForDebuggerOnStart: true } as never);
+  await client.send('NodeWorker.enable' as never, { waitForDebuggerOnStart: false } as never);
   return {
     async stop() {
       em.removeListener('NodeWorker.attachedToWorker', attached);

@@ -81,7 +81,6 @@ export async function startLiveSession(
   const deltas = new Emitter<RecordingDelta>();
   const endEmitter = new Emitter<{ reason: string }>();
   const threads = new Set<Thread>();
-  const workerThreadIds = new Set<number>();
   let ended = false;
   let stopped = false;
   let model!: LiveModel;
@@ -157,7 +156,6 @@ export async function startLiveSession(
             if (stopped) return;
             const th = await attach(s, new SourceResolver(s.client, hello.cwd), id => `worker ${id} ${path.basename(s.workerUrl)}`);
             s.label = `worker ${th.threadId}`;
-            workerThreadIds.add(th.threadId!);
           },
           s => {
             for (const th of threads) if (th.session === s) {
@@ -170,25 +168,11 @@ export async function startLiveSession(
           return undefined;
         });
 
-  /** Ref'd Worker handles of the main thread: a worker that is not among them cannot keep the process alive. */
-  const refreshWorkerRefs = async () => {
-    if (workerThreadIds.size === 0) return;
-    const r = await conn.client.Runtime.evaluate({
-      expression: `process._getActiveHandles().filter(h => h && h.constructor && h.constructor.name === 'Worker').map(h => h.threadId)`,
-      returnByValue: true,
-      silent: true,
-    });
-    const refed = new Set<number>(Array.isArray(r.result?.value) ? r.result.value : []);
-    model.unrefedThreads.clear();
-    for (const id of workerThreadIds) if (!refed.has(id)) model.unrefedThreads.add(id);
-  };
-
   tick = setInterval(() => {
     const delta: RecordingDelta = {};
     model.tick(delta);
     delta.findings = computeFindings(model, thresholds);
     emit(delta);
-    void refreshWorkerRefs().catch(() => undefined);
   }, TICK_MS);
   tick.unref();
   void conn.closed.then(() => end('the target exited'));

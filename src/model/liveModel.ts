@@ -198,6 +198,12 @@ export class LiveModel {
       this.gc.max = Math.max(this.gc.max, Math.round(dur * 100) / 100);
       this.buffer.addGc({ startMs: at(start), durationMs: dur, threadId }, delta);
     }
+    if (b.workers) {
+      for (const [workerId, refed] of b.workers) {
+        if (refed) this.unrefedThreads.delete(workerId);
+        else this.unrefedThreads.add(workerId);
+      }
+    }
     if (b.loop) this.buffer.addLoop({ tMs: at(b.now), ...b.loop, threadId }, delta);
     if (b.loopTotal && threadId === 0) this.loop = b.loopTotal;
     th.live = b.live;

@@ -106,6 +106,8 @@ export type AgentBatch = {
   /** Event-loop delay over this batch's window and since start (ms). */
   loop?: { p50: number; p99: number; max: number };
   loopTotal?: { p50: number; p99: number; max: number };
+  /** About once a second: Worker objects created since attach, [threadId, 1 ref'd | 0 unref'd]. */
+  workers?: [number, number][];
   /** GC pauses: [startAt, durationMs]. */
   gc?: [number, number][];
   /** Live tracked timers. */
