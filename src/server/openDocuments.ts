@@ -9,6 +9,8 @@ export type OpenDocument = {
   doc: TextDocument;
   sf: ts.SourceFile;
   analysis?: Analysis;
+  /** The last analysis computed, kept across edits so the next one can reuse unchanged statements. */
+  previous?: Analysis;
 };
 
 /**
@@ -33,6 +35,7 @@ export class OpenDocuments {
   change(uri: string, version: number, changes: readonly TextDocumentContentChangeEvent[]): OpenDocument | undefined {
     const d = this.docs.get(uri);
     if (!d) return undefined;
+    let fresh = false;
     for (const c of changes) {
       if ('range' in c) {
         const edit: TextEdit = { start: d.doc.offsetAt(c.range.start), end: d.doc.offsetAt(c.range.end), newText: c.text };
@@ -41,8 +44,11 @@ export class OpenDocuments {
       } else {
         d.doc = TextDocument.update(d.doc, [c], version);
         d.sf = parse(uri, c.text, scriptKindFor(uri, d.doc.languageId));
+        fresh = true;
       }
     }
+    // A full-text change gives a fresh tree that shares no nodes with the old one: nothing to reuse.
+    d.previous = fresh ? undefined : d.analysis ?? d.previous;
     d.analysis = undefined;
     return d;
   }
@@ -66,6 +72,10 @@ export class OpenDocuments {
   analysis(uri: string): Analysis | undefined {
     const d = this.docs.get(uri);
     if (!d) return undefined;
-    return (d.analysis ??= analyze(d.sf));
+    if (!d.analysis) {
+      d.analysis = analyze(d.sf, d.previous);
+      d.previous = undefined;
+    }
+    return d.analysis;
   }
 }

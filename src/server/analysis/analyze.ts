@@ -1,5 +1,5 @@
 import type * as ts from 'typescript';
-import { collectFacts, type FileFacts } from './collect';
+import { collectFacts, type FileFacts } from './facts';
 import { parse, scriptKindFor } from './parse';
 import { clearLabel, clearsOf, delayLabel, programLifetime } from './rules/helpers';
 import { runRules } from './rules';
@@ -12,9 +12,12 @@ export type Analysis = {
   sites: CallSiteInfo[];
 };
 
-/** Analyse a parsed file. */
-export function analyze(sf: ts.SourceFile): Analysis {
-  const facts = collectFacts(sf);
+/**
+ * Analyse a parsed file. Pass the analysis of the document's previous version when `sf` is its
+ * incremental re-parse: unchanged top-level statements are not walked again (see facts.ts).
+ */
+export function analyze(sf: ts.SourceFile, previous?: Analysis): Analysis {
+  const facts = collectFacts(sf, previous?.facts);
   const findings = runRules(facts);
   const bySite = new Map<TimerSite, RuleId[]>();
   for (const f of findings) if (f.site) bySite.set(f.site, [...(bySite.get(f.site) ?? []), f.rule]);

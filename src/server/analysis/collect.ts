@@ -1,4 +1,5 @@
-import * as ts from 'typescript';
+// A default import: esbuild turns `import * as` into a namespace of getters, one call per ts.isX() in hot loops.
+import ts from 'typescript';
 import { enclosingHandler } from './handlers';
 import { Keys, collectionSource, skipOuter, thisClass } from './keys';
 import { Scopes } from './scopes';
@@ -8,31 +9,26 @@ import type { Assignment, ClearSite, HandleUse, TimerSite } from './types';
 /** Iterator usage of a `timers/promises` handle slot. */
 export type IterUse = { next: boolean; ret: boolean; forAwait: boolean };
 
-/** Everything one walk over a file learns; the rules only read this. */
-export type FileFacts = {
-  sf: ts.SourceFile;
+/** What one top-level statement contributes to a file's facts (see facts.ts, which merges and caches them). */
+export type StatementFacts = {
   sites: TimerSite[];
   clears: ClearSite[];
   assignments: Assignment[];
   iter: Map<string, IterUse>;
   unrefKeys: Set<string>;
-  /** The file calls `process.exit()`: it is a program that decides when it ends, not a library. */
   exitsProcess: boolean;
-  keys: Keys;
-  scopes: Scopes;
+  /** A `require('timers')` inside a function: it changes how later statements resolve names. */
+  nestedBindings: boolean;
 };
 
-/** Walk a parsed file once and collect timer calls, clears, handle assignments and iterator uses. */
-export function collectFacts(sf: ts.SourceFile): FileFacts {
-  const scopes = new Scopes();
-  const keys = new Keys(scopes);
-  const bindings = new TimerBindings();
-  for (const s of sf.statements) {
-    bindings.note(s);
-    if (ts.isVariableStatement(s)) for (const d of s.declarationList.declarations) bindings.note(d);
-  }
-  const facts: FileFacts = {
-    sf, sites: [], clears: [], assignments: [], iter: new Map(), unrefKeys: new Set(), exitsProcess: false, keys, scopes,
+/** The per-file state a statement walk reads: name resolution, slot keys, the timer module bindings. */
+export type CollectEnv = { keys: Keys; scopes: Scopes; bindings: TimerBindings };
+
+/** Walk one top-level statement and collect timer calls, clears, handle assignments and iterator uses. */
+export function collectStatement(stmt: ts.Statement, env: CollectEnv): StatementFacts {
+  const { keys, scopes, bindings } = env;
+  const facts: StatementFacts = {
+    sites: [], clears: [], assignments: [], iter: new Map(), unrefKeys: new Set(), exitsProcess: false, nestedBindings: false,
   };
   const iterOf = (k: string): IterUse => {
     let u = facts.iter.get(k);
@@ -52,16 +48,16 @@ export function collectFacts(sf: ts.SourceFile): FileFacts {
           || op === ts.SyntaxKind.BarBarEqualsToken) {
           const left = skipOuter(b.left);
           if (ts.isIdentifier(left) || ts.isPropertyAccessExpression(left)) {
-            facts.assignments.push({ node: b, target: left, value: b.right, fn: enclosingFunction(b) });
+            facts.assignments.push({ node: b, target: left, value: b.right });
           }
         }
         break;
       }
       case ts.SyntaxKind.VariableDeclaration: {
         const d = node as ts.VariableDeclaration;
-        if (d.parent.parent && !ts.isSourceFile(d.parent.parent.parent)) bindings.note(d);
+        if (d.parent.parent && !ts.isSourceFile(d.parent.parent.parent) && bindings.note(d)) facts.nestedBindings = true;
         if (d.initializer && ts.isIdentifier(d.name)) {
-          facts.assignments.push({ node: d, target: d.name, value: d.initializer, fn: enclosingFunction(d) });
+          facts.assignments.push({ node: d, target: d.name, value: d.initializer });
         }
         break;
       }
@@ -113,9 +109,14 @@ export function collectFacts(sf: ts.SourceFile): FileFacts {
     else iterOf(key).ret = true;
   };
 
-  visit(sf);
-  for (const s of facts.sites) if (s.key && facts.unrefKeys.has(s.key)) s.unrefd = true;
+  visit(stmt);
   return facts;
+}
+
+/** Offset of a timer call's callee name (`setInterval` in `timers.setInterval(...)`): where V8 reports the call. */
+export function calleeNamePos(call: ts.CallExpression): number {
+  const callee = call.expression;
+  return (ts.isPropertyAccessExpression(callee) ? callee.name : callee).getStart();
 }
 
 /** `for (const t of [a, b]) clearInterval(t)` clears a and b: expand the loop variable to the elements. */
@@ -130,14 +131,12 @@ function spreadArrayLoop(arg: ts.Expression, scopes: Scopes): ts.Expression[] {
 }
 
 function makeSite(call: ts.CallExpression, api: TimerSite['api'], kind: TimerSite['kind'], keys: Keys, scopes: Scopes): TimerSite {
-  const callee = call.expression;
-  const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
   const promises = api === 'timers/promises';
   const delayArg = promises ? call.arguments[0] : kind === 'immediate' ? undefined : call.arguments[1];
   const callback = promises ? undefined : call.arguments[0];
   const site: TimerSite = {
-    call, api, kind, namePos: nameNode.getStart(), callback, callbackName: callback && callbackName(callback),
-    handle: 'discarded', unrefd: false, signal: false, rearms: false,
+    call, api, kind, namePos: calleeNamePos(call), callback, callbackName: callback && callbackName(callback),
+    handle: 'discarded', unrefd: false, chainedUnref: false, signal: false, rearms: false,
     fn: enclosingFunction(call), cls: thisClass(call), handler: enclosingHandler(call),
   };
   if (delayArg) {
@@ -164,7 +163,7 @@ function disposition(site: TimerSite, keys: Keys): void {
       node = p;
     } else if (ts.isPropertyAccessExpression(p) && p.expression === node && /^(unref|ref)$/.test(p.name.text)
       && ts.isCallExpression(p.parent) && p.parent.expression === p) {
-      site.unrefd = p.name.text === 'unref';
+      site.chainedUnref = p.name.text === 'unref';
       node = p.parent; // unref()/ref() return the Timeout itself
     } else break;
   }

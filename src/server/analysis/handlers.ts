@@ -1,4 +1,5 @@
-import * as ts from 'typescript';
+// A default import: esbuild turns `import * as` into a namespace of getters, one call per ts.isX() in hot loops.
+import ts from 'typescript';
 import type { HandlerContext } from './types';
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'use', 'head', 'options']);

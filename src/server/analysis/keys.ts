@@ -1,4 +1,5 @@
-import * as ts from 'typescript';
+// A default import: esbuild turns `import * as` into a namespace of getters, one call per ts.isX() in hot loops.
+import ts from 'typescript';
 import type { Scopes } from './scopes';
 
 /**
@@ -11,14 +12,16 @@ import type { Scopes } from './scopes';
  *   `c:<key>`             an element of the collection stored at <key> (Map/Set/array/object)
  */
 export class Keys {
-  private readonly ids = new Map<ts.Node, number>();
+  /** Weak, with its own counter: ids of unchanged nodes stay stable across incremental re-parses. */
+  private readonly ids = new WeakMap<ts.Node, number>();
+  private next = 1;
 
   constructor(private readonly scopes: Scopes) {}
 
   /** A stable small number for a node, used inside keys. */
   idOf(node: ts.Node): number {
     let id = this.ids.get(node);
-    if (id === undefined) this.ids.set(node, (id = this.ids.size + 1));
+    if (id === undefined) this.ids.set(node, (id = this.next++));
     return id;
   }
 
@@ -87,6 +90,22 @@ export function keysMatch(stored: string, cleared: string): boolean {
   // Unresolved identifiers and foreign property accesses match by name only.
   if (a.loose || b.loose) return a.prop === b.prop || (!a.prop && !b.prop);
   return false;
+}
+
+/**
+ * The slot name a key ends in (`p#3.timer`, `c:o.timers`, `v#7:t` → timer, timers, t). Two keys can only
+ * match when their names are equal, so the rules index handles and clears by it instead of comparing
+ * every site with every clear.
+ */
+export function keyName(key: string): string {
+  while (key.startsWith('c:')) key = key.slice(2);
+  return slotName(key).name;
+}
+
+/** Unresolved identifiers (`g.`) and foreign properties (`o.`) match other keys by name alone. */
+export function isLooseKey(key: string): boolean {
+  while (key.startsWith('c:')) key = key.slice(2);
+  return key.startsWith('g.') || key.startsWith('o.');
 }
 
 function slotName(key: string): { name: string; prop: boolean; loose: boolean } {

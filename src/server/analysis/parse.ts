@@ -1,4 +1,5 @@
-import * as ts from 'typescript';
+// A default import: esbuild turns `import * as` into a namespace of getters, one call per ts.isX() in hot loops.
+import ts from 'typescript';
 
 /** Script kind from an LSP languageId, falling back to the file extension. */
 export function scriptKindFor(uriOrPath: string, languageId?: string): ts.ScriptKind {

@@ -1,5 +1,6 @@
-import * as ts from 'typescript';
-import type { FileFacts } from './collect';
+// A default import: esbuild turns `import * as` into a namespace of getters, one call per ts.isX() in hot loops.
+import ts from 'typescript';
+import type { FileFacts } from './facts';
 import type { TextEdit } from './parse';
 import { clearFnFor, slotText } from './rules/helpers';
 import type { StaticFinding, TimerSite } from './types';

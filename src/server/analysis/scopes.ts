@@ -1,4 +1,5 @@
-import * as ts from 'typescript';
+// A default import: esbuild turns `import * as` into a namespace of getters, one call per ts.isX() in hot loops.
+import ts from 'typescript';
 
 /**
  * Lexical name resolution without a type checker: enough to tell `t` in `clearInterval(t)` apart from
@@ -6,7 +7,10 @@ import * as ts from 'typescript';
  * costs one map per scope that is actually asked about.
  */
 export class Scopes {
-  private readonly cache = new Map<ts.Node, Map<string, ts.Node>>();
+  /** Weak: one Scopes serves every version of a document, and old trees must stay collectable. */
+  private readonly cache = new WeakMap<ts.Node, Map<string, ts.Node>>();
+  /** While set, every resolution is recorded (facts.ts uses it to know what a statement depends on). */
+  tracker: ResolutionTracker | undefined;
 
   /** The declaration (VariableDeclaration, Parameter, BindingElement, function, class, import) of `id`. */
   resolve(id: ts.Identifier): ts.Node | undefined {
@@ -14,9 +18,18 @@ export class Scopes {
     for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
       if (!isScope(n)) continue;
       const decl = this.declsOf(n).get(name);
-      if (decl) return decl;
+      if (decl) {
+        this.tracker?.decls.add(decl);
+        return decl;
+      }
     }
+    this.tracker?.missing.add(name);
     return undefined;
+  }
+
+  /** Whether the file's top-level scope declares `name`. */
+  declaresAtTop(sf: ts.SourceFile, name: string): boolean {
+    return this.declsOf(sf).has(name);
   }
 
   private declsOf(scope: ts.Node): Map<string, ts.Node> {
@@ -42,6 +55,9 @@ export class Scopes {
     return m;
   }
 }
+
+/** Declarations a walk resolved names to, and names it could not resolve. */
+export type ResolutionTracker = { decls: Set<ts.Node>; missing: Set<string> };
 
 function isScope(n: ts.Node): boolean {
   return ts.isSourceFile(n) || ts.isBlock(n) || ts.isModuleBlock(n) || ts.isCaseBlock(n) || ts.isFunctionLike(n)

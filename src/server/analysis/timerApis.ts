@@ -1,4 +1,5 @@
-import * as ts from 'typescript';
+// A default import: esbuild turns `import * as` into a namespace of getters, one call per ts.isX() in hot loops.
+import ts from 'typescript';
 import type { TimerApi, TimerKind } from './types';
 
 /** A resolved timer-related function: `setInterval` from the globals, `timers` or `timers/promises`. */
@@ -39,8 +40,19 @@ function requiredModule(e: ts.Expression | undefined): string | undefined {
 export class TimerBindings {
   private readonly names = new Map<string, { api: TimerApi; fn?: string }>();
 
-  /** Record bindings a statement/declaration introduces (imports and requires). */
-  note(node: ts.Node): void {
+  /** Record bindings a statement/declaration introduces (imports and requires); true when it added any. */
+  note(node: ts.Node): boolean {
+    const before = this.names.size;
+    this.add(node);
+    return this.names.size !== before;
+  }
+
+  /** The bindings as text, to tell whether two versions of a file bind the timer modules the same way. */
+  signature(): string {
+    return JSON.stringify([...this.names]);
+  }
+
+  private add(node: ts.Node): void {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && node.importClause) {
       const api = apiOfModule(node.moduleSpecifier.text);
       if (!api) return;

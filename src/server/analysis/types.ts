@@ -50,6 +50,8 @@ export type TimerSite = {
   key?: string;
   /** `.unref()` chained on the call or called on the stored handle. */
   unrefd: boolean;
+  /** `.unref()` chained on the call itself (the part of `unrefd` a statement knows on its own). */
+  chainedUnref: boolean;
   /** timers/promises: an AbortSignal option was passed. */
   signal: boolean;
   /** A setTimeout whose callback re-arms the function that created it. */
@@ -71,7 +73,7 @@ export type ClearSite = {
 };
 
 /** `target = value` for an identifier or property; keys are computed lazily for the few that matter. */
-export type Assignment = { node: ts.Node; target: ts.Identifier | ts.PropertyAccessExpression; value: ts.Expression; fn?: ts.Node };
+export type Assignment = { node: ts.Node; target: ts.Identifier | ts.PropertyAccessExpression; value: ts.Expression };
 
 /** A static finding before severities are applied. */
 export type StaticFinding = {

@@ -1,10 +1,11 @@
-import * as ts from 'typescript';
-import type { FileFacts } from '../collect';
+// A default import: esbuild turns `import * as` into a namespace of getters, one call per ts.isX() in hot loops.
+import ts from 'typescript';
+import type { FileFacts } from '../facts';
 import { functionName } from '../collect';
 import { keysMatch, skipOuter, thisClass } from '../keys';
 import type { ClearSite, StaticFinding, TimerSite } from '../types';
 import { at } from './handleRules';
-import { clearFnFor, slotText } from './helpers';
+import { assignmentsNamed, clearFnFor, clearsMatching, sitesMatching, slotText, wordCount } from './helpers';
 
 /**
  * clear-mismatch: clearTimeout on an interval handle (or vice versa); a handle slot reassigned while it
@@ -16,7 +17,7 @@ export function clearMismatch(facts: FileFacts): StaticFinding[] {
   for (const c of facts.clears) {
     if (c.how !== 'clearTimeout' && c.how !== 'clearInterval') continue;
     const arg = (c.node as ts.CallExpression).arguments[0].getText();
-    const sites = facts.sites.filter(s => s.api === 'timers' && s.key && keysMatch(s.key, c.key));
+    const sites = sitesMatching(facts, c.key).filter(s => s.api === 'timers');
     if (sites.length) {
       const wrongKind = c.how === 'clearTimeout' ? 'interval' : 'timeout';
       if (sites.every(s => s.kind === wrongKind)) {
@@ -49,9 +50,7 @@ export function clearMismatch(facts: FileFacts): StaticFinding[] {
 function neverATimer(facts: FileFacts, c: ClearSite): string | undefined {
   const name = c.key.slice(Math.max(c.key.lastIndexOf('.'), c.key.lastIndexOf(':')) + 1);
   const values: ts.Expression[] = [];
-  for (const a of facts.assignments) {
-    const tn = ts.isIdentifier(a.target) ? a.target.text : a.target.name.text;
-    if (tn !== name) continue;
+  for (const a of assignmentsNamed(facts, name)) {
     const k = facts.keys.keyOf(a.target);
     if (!k || !keysMatch(k, c.key)) continue;
     const v = skipOuter(a.value);
@@ -102,7 +101,7 @@ function reassignedWithoutClear(facts: FileFacts, s: TimerSite): StaticFinding |
   const fn = s.fn;
   if (!fn || ts.isConstructorDeclaration(fn) || !runsRepeatedly(facts, fn)) return undefined;
   const key = s.key;
-  const cleared = facts.clears.filter(c => keysMatch(key, c.key));
+  const cleared = clearsMatching(facts, key);
   if (s.kind !== 'interval' && !cleared.length) return undefined;
   if (key.startsWith('v#') && declaredInside(facts, s, fn)) return undefined;
   const slot = slotText(s);
@@ -122,8 +121,7 @@ function runsRepeatedly(facts: FileFacts, fn: ts.Node): boolean {
   if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isCallExpression(fn.parent)) return fn.parent.expression !== fn;
   const name = functionName(fn);
   if (!name) return false;
-  const re = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
-  return (facts.sf.text.match(re)?.length ?? 0) >= 3;
+  return wordCount(facts, name, 3, false) >= 3;
 }
 
 function declaredInside(facts: FileFacts, s: TimerSite, fn: ts.Node): boolean {

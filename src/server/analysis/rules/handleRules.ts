@@ -1,9 +1,10 @@
-import * as ts from 'typescript';
-import type { FileFacts } from '../collect';
+// A default import: esbuild turns `import * as` into a namespace of getters, one call per ts.isX() in hot loops.
+import ts from 'typescript';
+import type { FileFacts } from '../facts';
 import { functionName } from '../collect';
-import { keysMatch, thisClass } from '../keys';
+import { thisClass } from '../keys';
 import type { StaticFinding, TimerSite } from '../types';
-import { className, clearFnFor, clearLabel, clearsOf, delayLabel, programLifetime, slotText } from './helpers';
+import { className, clearFnFor, clearLabel, clearsMatching, clearsOf, delayLabel, programLifetime, slotText } from './helpers';
 
 /** Range of a finding about a site: the callee name, the position V8 reports for the call. */
 export function at(site: TimerSite): { start: number; end: number } {
@@ -56,7 +57,7 @@ export function neverCleared(facts: FileFacts): StaticFinding[] {
     if (!(s.kind === 'interval' || s.rearms) || !judgeable(s) || clearsOf(facts, s).length || programLifetime(facts, s)) continue;
     const slot = slotText(s);
     const fn = clearFnFor(s);
-    const dead = facts.clears.filter(c => keysMatch(s.key!, c.key));
+    const dead = clearsMatching(facts, s.key!);
     let message: string;
     if (dead.length) {
       message = `The ${s.kind} stored in ${slot} is never cleared: the only ${fn}(${slot}) is in ${clearLabel(dead[0])}, which nothing calls.`;

@@ -1,14 +1,105 @@
-import * as ts from 'typescript';
-import type { FileFacts } from '../collect';
+// A default import: esbuild turns `import * as` into a namespace of getters, one call per ts.isX() in hot loops.
+import ts from 'typescript';
+import type { FileFacts } from '../facts';
 import { functionName } from '../collect';
-import { keysMatch } from '../keys';
-import type { ClearSite, TimerSite } from '../types';
+import { isLooseKey, keyName, keysMatch } from '../keys';
+import type { Assignment, ClearSite, TimerSite } from '../types';
+
+/** Per-file indexes by slot name (see keyName), built on first use: matching stays linear in large files. */
+type Indexes = {
+  clears: SlotIndex<ClearSite>;
+  sites: SlotIndex<TimerSite>;
+  assignments: Map<string, Assignment[]>;
+  wordCounts: Map<string, number>;
+};
+const indexes = new WeakMap<FileFacts, Indexes>();
+
+function group<T>(items: readonly T[], name: (t: T) => string | undefined): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const n = name(it);
+    if (n === undefined) continue;
+    const l = m.get(n);
+    if (l) l.push(it);
+    else m.set(n, [it]);
+  }
+  return m;
+}
+
+/**
+ * Items by storage key: exact keys only ever match themselves; loose keys (unresolved names, foreign
+ * properties) match any key with the same slot name, so they are also kept by name.
+ */
+type SlotIndex<T> = { exact: Map<string, T[]>; loose: Map<string, T[]>; all: Map<string, T[]>; keyOf: (t: T) => string };
+
+function slotIndex<T>(items: readonly T[], keyOf: (t: T) => string | undefined): SlotIndex<T> {
+  const keyed = items.filter(t => keyOf(t) !== undefined);
+  return {
+    exact: group(keyed, t => keyOf(t)),
+    loose: group(keyed.filter(t => isLooseKey(keyOf(t)!)), t => keyName(keyOf(t)!)),
+    all: group(keyed, t => keyName(keyOf(t)!)),
+    keyOf: t => keyOf(t)!,
+  };
+}
+
+function lookup<T>(ix: SlotIndex<T>, key: string): T[] {
+  const name = keyName(key);
+  const cands = isLooseKey(key) ? ix.all.get(name) ?? []
+    : [...(ix.exact.get(key) ?? []), ...(ix.loose.get(name) ?? []).filter(t => ix.keyOf(t) !== key)];
+  return cands.filter(t => keysMatch(key, ix.keyOf(t)));
+}
+
+function indexOf(facts: FileFacts): Indexes {
+  let ix = indexes.get(facts);
+  if (!ix) {
+    ix = {
+      clears: slotIndex(facts.clears, c => c.key),
+      sites: slotIndex(facts.sites, s => s.key),
+      assignments: group(facts.assignments, a => (ts.isIdentifier(a.target) ? a.target.text : a.target.name.text)),
+      wordCounts: new Map(),
+    };
+    indexes.set(facts, ix);
+  }
+  return ix;
+}
+
+/** Every clear of the slot `key` names, reachable or not. */
+export function clearsMatching(facts: FileFacts, key: string): ClearSite[] {
+  return lookup(indexOf(facts).clears, key);
+}
+
+/** Timer sites whose handle slot a clear of `key` undoes. */
+export function sitesMatching(facts: FileFacts, key: string): TimerSite[] {
+  return lookup(indexOf(facts).sites, key);
+}
+
+/** Assignments to an identifier or property called `name`. */
+export function assignmentsNamed(facts: FileFacts, name: string): Assignment[] {
+  return indexOf(facts).assignments.get(name) ?? [];
+}
+
+/**
+ * How often `name` occurs as a whole word in the file (counting stops at `cap`); `afterDot` false skips
+ * `.name` (member accesses). Cached per file: the rules ask about the same few function names repeatedly.
+ */
+export function wordCount(facts: FileFacts, name: string, cap: number, afterDot = true): number {
+  const cache = indexOf(facts).wordCounts;
+  const k = `${afterDot ? '.' : ''}${cap}:${name}`;
+  let n = cache.get(k);
+  if (n === undefined) {
+    const re = new RegExp(`(?<![\\w$${afterDot ? '' : '.'}])${name.replace(/[$#]/g, '\\$&')}(?![\\w$])`, 'g');
+    n = 0;
+    while (n < cap && re.exec(facts.sf.text)) n++;
+    cache.set(k, n);
+  }
+  return n;
+}
 
 /** Clears (clearX, close(), dispose) of the slot a site's handle is stored in, reachable ones only. */
 export function clearsOf(facts: FileFacts, site: TimerSite): ClearSite[] {
   const key = site.key;
   if (!key) return [];
-  return facts.clears.filter(c => keysMatch(key, c.key) && isReachable(facts, c));
+  return clearsMatching(facts, key).filter(c => isReachable(facts, c));
 }
 
 /**
@@ -22,7 +113,7 @@ export function isReachable(facts: FileFacts, clear: ClearSite): boolean {
       : ts.isMethodDeclaration(fn) && (ts.isPrivateIdentifier(fn.name) || hasModifier(fn, ts.SyntaxKind.PrivateKeyword))
         ? (fn.name as ts.Identifier | ts.PrivateIdentifier).text
         : undefined;
-    if (named && occurrences(facts.sf.text, named) <= 1) return false;
+    if (named && wordCount(facts, named, 2) <= 1) return false;
   }
   return true;
 }
@@ -30,13 +121,6 @@ export function isReachable(facts: FileFacts, clear: ClearSite): boolean {
 function enclosing(n: ts.Node): ts.Node | undefined {
   for (let p: ts.Node | undefined = n; p; p = p.parent) if (ts.isFunctionLike(p)) return p;
   return undefined;
-}
-
-function occurrences(text: string, name: string): number {
-  const re = new RegExp(`(?<![\\w$])${name.replace(/[$#]/g, '\\$&')}(?![\\w$])`, 'g');
-  let n = 0;
-  while (re.exec(text) && n < 2) n++;
-  return n;
 }
 
 function hasExport(fn: ts.FunctionDeclaration): boolean {

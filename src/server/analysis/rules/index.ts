@@ -1,4 +1,4 @@
-import type { FileFacts } from '../collect';
+import type { FileFacts } from '../facts';
 import type { RuleId, RuleLevel, StaticFinding } from '../types';
 import { clearMismatch } from './clearMismatch';
 import { asyncOverlap, timersPromisesLeak } from './flowRules';

@@ -1,0 +1,98 @@
+import ts from 'typescript';
+import { calleeNamePos, collectStatement, type IterUse, type StatementFacts } from './collect';
+import { Keys } from './keys';
+import { Scopes, type ResolutionTracker } from './scopes';
+import { TimerBindings } from './timerApis';
+import type { Assignment, ClearSite, TimerSite } from './types';
+
+/** Everything the walk over a file learns; the rules only read this. */
+export type FileFacts = {
+  sf: ts.SourceFile;
+  sites: TimerSite[];
+  clears: ClearSite[];
+  assignments: Assignment[];
+  iter: Map<string, IterUse>;
+  unrefKeys: Set<string>;
+  /** The file calls `process.exit()`: it is a program that decides when it ends, not a library. */
+  exitsProcess: boolean;
+  keys: Keys;
+  scopes: Scopes;
+  /** Per top-level statement results, offered to the next version of the same document. */
+  cache: StatementCache;
+};
+
+type CachedStatement = { facts: StatementFacts; deps: ResolutionTracker };
+type StatementCache = { bindings: string; nested: boolean; byStatement: WeakMap<ts.Statement, CachedStatement> };
+
+/**
+ * Collect the facts of a parsed file. With `previous` (the facts of an earlier version of the same
+ * document, whose tree TypeScript re-parsed incrementally), every top-level statement that TypeScript
+ * reused unchanged, and whose names still resolve to the same declarations, keeps its earlier results:
+ * a keystroke in one function of a 10,000-line file walks that one statement again, not the file.
+ */
+export function collectFacts(sf: ts.SourceFile, previous?: FileFacts): FileFacts {
+  const scopes = previous?.scopes ?? new Scopes();
+  const keys = previous?.keys ?? new Keys(scopes);
+  const bindings = new TimerBindings();
+  for (const s of sf.statements) {
+    bindings.note(s);
+    if (ts.isVariableStatement(s)) for (const d of s.declarationList.declarations) bindings.note(d);
+  }
+  const signature = bindings.signature();
+  const reusable = previous && !previous.cache.nested && previous.cache.bindings === signature ? previous.cache.byStatement : undefined;
+  const cache: StatementCache = { bindings: signature, nested: false, byStatement: new WeakMap() };
+  const parts: StatementFacts[] = [];
+  let reused = 0;
+  for (const stmt of sf.statements) {
+    const hit = reusable?.get(stmt);
+    let entry: CachedStatement;
+    if (hit && stillResolves(hit.deps, sf, scopes)) {
+      entry = hit;
+      reused++;
+    } else {
+      const deps: ResolutionTracker = { decls: new Set(), missing: new Set() };
+      scopes.tracker = deps;
+      try {
+        entry = { facts: collectStatement(stmt, { keys, scopes, bindings }), deps };
+      } finally {
+        scopes.tracker = undefined;
+      }
+    }
+    cache.byStatement.set(stmt, entry);
+    cache.nested ||= entry.facts.nestedBindings;
+    parts.push(entry.facts);
+  }
+  // A require('timers') inside a function changes how the statements after it resolve: walk everything.
+  if (reused && cache.nested) return collectFacts(sf);
+  return merge(sf, parts, keys, scopes, cache);
+}
+
+/** True when every declaration a cached statement resolved to is still in the tree, and no new top-level one shadows a name it could not resolve. */
+function stillResolves(deps: ResolutionTracker, sf: ts.SourceFile, scopes: Scopes): boolean {
+  for (const d of deps.decls) if (d.getSourceFile() !== sf) return false;
+  for (const name of deps.missing) if (scopes.declaresAtTop(sf, name)) return false;
+  return true;
+}
+
+function merge(sf: ts.SourceFile, parts: StatementFacts[], keys: Keys, scopes: Scopes, cache: StatementCache): FileFacts {
+  const facts: FileFacts = {
+    sf, sites: [], clears: [], assignments: [], iter: new Map(), unrefKeys: new Set(), exitsProcess: false, keys, scopes, cache,
+  };
+  for (const p of parts) {
+    facts.sites.push(...p.sites);
+    facts.clears.push(...p.clears);
+    facts.assignments.push(...p.assignments);
+    for (const k of p.unrefKeys) facts.unrefKeys.add(k);
+    for (const [k, u] of p.iter) {
+      const m = facts.iter.get(k);
+      facts.iter.set(k, m ? { next: m.next || u.next, ret: m.ret || u.ret, forAwait: m.forAwait || u.forAwait } : u);
+    }
+    facts.exitsProcess ||= p.exitsProcess;
+  }
+  for (const s of facts.sites) {
+    // Reused nodes were moved by the re-parse: positions are read again, never cached.
+    s.namePos = calleeNamePos(s.call);
+    s.unrefd = s.chainedUnref || (!!s.key && facts.unrefKeys.has(s.key));
+  }
+  return facts;
+}
