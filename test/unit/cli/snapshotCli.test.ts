@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { before, test } from 'node:test';
 import type { Snapshot } from '../../../src/shared/snapshot';
 import { runCli } from '../../helpers/cli';
-import { countAt, describeSites } from '../../helpers/snapshots';
+import { countAt, describeSites, sitesAt } from '../../helpers/snapshots';
 import { repoRoot, startTarget } from '../../helpers/targets';
 
 const fixture = (name: string) => path.join(repoRoot, 'test', 'fixtures', 'programs', name);
@@ -120,6 +120,27 @@ test('bad input: a Chrome tab instead of Node', { skip: !existsSync('/usr/bin/ch
   const r = await runCli(['snapshot', '--port', port]);
   assert.equal(r.code, 1);
   assert.match(oneLineError(r.stderr), /is a browser \(Chrome\/Chromium tab\), not a Node\.js process/);
+  // Its page's own WebSocket URL gets as far as a CDP session, which then finds no Node.js inside.
+  const pages = await new Promise<{ type: string; webSocketDebuggerUrl: string }[]>((resolve, reject) =>
+    http.get(`http://127.0.0.1:${port}/json/list`, res => {
+      let body = '';
+      res.on('data', d => (body += d)).on('end', () => resolve(JSON.parse(body)));
+    }).on('error', reject),
+  );
+  const page = pages.find(p => p.type === 'page')!;
+  const ws = await runCli(['snapshot', '--ws', page.webSocketDebuggerUrl]);
+  assert.equal(ws.code, 1);
+  assert.match(oneLineError(ws.stderr), /is not a Node\.js process \(no process\.versions\.node\)/);
+});
+
+test('an ESM-only program under --launch: timers at their .mjs lines', async () => {
+  const r = await runCli(['snapshot', '--json', '--launch', '--after', '300', '--', 'node', fixture('variety.mjs')]);
+  assert.equal(r.code, 0, r.stderr);
+  const snap = JSON.parse(r.stdout) as Snapshot;
+  const file = 'test/fixtures/programs/variety.mjs';
+  assert.equal(countAt(snap, file, 2, 'interval'), 1, describeSites(snap));
+  assert.equal(countAt(snap, file, 4, 'interval'), 1, describeSites(snap));
+  assert.equal(sitesAt(snap, file, 3, 'timeout')[0]?.refed, 0, "the unref'd timeout is listed, not hidden");
 });
 
 test('bad input: non-loopback hosts need --allow-remote (refused before any connection)', async () => {
