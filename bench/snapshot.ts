@@ -10,13 +10,15 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { openTarget } from '../src/inspector/connect';
+import { openTarget, type TargetConnection } from '../src/inspector/connect';
 import { takeSnapshot } from '../src/inspector/snapshot';
 
 const quick = process.argv.includes('--quick');
 const timerCounts = quick ? [1000, 10000] : [1000, 10000, 100000];
 const heaps = quick ? [50] : [50, 500];
 const fixture = path.join(__dirname, 'fixtures', 'timerHeap.js');
+/** Runs per method (the fallback, which pauses for seconds, runs once). */
+const RUNS = 3;
 
 type Row = { timers: number; heapMb: number; method: string; ms: number; stallMs: number; found: number };
 
@@ -36,22 +38,28 @@ async function measure(timers: number, heapMb: number): Promise<Row[]> {
       if (r.result.value === 'object') break;
       await new Promise(r => setTimeout(r, 200));
     }
-    // Baseline in the same run: how much the target's loop stalls with nobody attached doing anything.
-    await conn.client.Runtime.evaluate({ expression: '__benchStall.reset()' });
-    await new Promise(r => setTimeout(r, 1000));
-    const idle = await conn.client.Runtime.evaluate({ expression: '__benchStall.maxMs()', returnByValue: true });
-    rows.push({ timers, heapMb, method: 'idle', ms: 0, stallMs: idle.result.value as number, found: 0 });
+    const stallNow = async (c: TargetConnection) => {
+      // Let the 1 ms monitor observe one more turn after the last in-target call.
+      await new Promise(r => setTimeout(r, 20));
+      const r = await c.client.Runtime.evaluate({ expression: '__benchStall.maxMs()', returnByValue: true });
+      return r.result.value as number;
+    };
+    // Baseline in the same run: how much the target's loop stalls with nobody doing anything.
+    for (let i = 0; i < RUNS; i++) {
+      await conn.client.Runtime.evaluate({ expression: '__benchStall.reset()' });
+      await new Promise(r => setTimeout(r, 500));
+      rows.push({ timers, heapMb, method: 'idle', ms: 0, stallMs: await stallNow(conn), found: 0 });
+    }
     for (const method of ['first', 'timer-lists', 'query-objects'] as const) {
-      const runs = method === 'timer-lists' ? 3 : 1;
-      for (let i = 0; i < runs; i++) {
-        await conn.client.Runtime.evaluate({ expression: '__benchStall.reset()' });
+      for (let i = 0; i < (method === 'query-objects' ? 1 : RUNS); i++) {
+        // Every `first` run is a new connection: its resolver has to learn the script URLs again.
+        const c = method === 'first' && i > 0 ? await openTarget({ ws: conn.url }) : conn;
+        await c.client.Runtime.evaluate({ expression: '__benchStall.reset()' });
         const t0 = performance.now();
-        const snap = await takeSnapshot(conn, { forceQueryObjects: method === 'query-objects' });
+        const snap = await takeSnapshot(c, { forceQueryObjects: method === 'query-objects' });
         const ms = performance.now() - t0;
-        // Let the 1 ms monitor observe one more turn after the last in-target call.
-        await new Promise(r => setTimeout(r, 20));
-        const stall = await conn.client.Runtime.evaluate({ expression: '__benchStall.maxMs()', returnByValue: true });
-        rows.push({ timers, heapMb, method, ms, stallMs: stall.result.value as number, found: snap.timers.length });
+        rows.push({ timers, heapMb, method, ms, stallMs: await stallNow(c), found: snap.timers.length });
+        if (c !== conn) await c.close({ killChild: false });
       }
     }
   } finally {
@@ -69,16 +77,21 @@ async function main() {
   const all: Row[] = [];
   for (const heapMb of heaps) for (const timers of timerCounts) all.push(...(await measure(timers, heapMb)));
   console.log(`snapshot benchmark, node ${process.version}, ${new Date().toISOString()}, ${os.cpus().length} × ${os.cpus()[0]?.model}, load ${os.loadavg()[0].toFixed(2)}`);
-  console.log('timers  heap MB  method         snapshot ms  max stall ms  timers found');
-  const summary: Record<string, { ms: number; stall: number }> = {};
+  console.log('timers  heap MB  method         snapshot ms  stall ms: median   worst  timers found');
+  const summary: Record<string, { ms: number; stall: number; worst: number }> = {};
   for (const heapMb of heaps) {
     for (const timers of timerCounts) {
       for (const method of ['idle', 'first', 'timer-lists', 'query-objects']) {
         const rs = all.filter(r => r.timers === timers && r.heapMb === heapMb && r.method === method);
         const ms = median(rs.map(r => r.ms));
-        const stall = Math.max(...rs.map(r => r.stallMs));
-        summary[`${timers}/${heapMb}/${method}`] = { ms, stall };
-        console.log(`${String(timers).padStart(6)}  ${String(heapMb).padStart(7)}  ${method.padEnd(13)}  ${(method === 'idle' ? '-' : ms.toFixed(0)).padStart(11)}  ${stall.toFixed(1).padStart(12)}  ${(method === 'idle' ? '-' : String(rs[0].found)).padStart(12)}`);
+        const stall = median(rs.map(r => r.stallMs));
+        const worst = Math.max(...rs.map(r => r.stallMs));
+        summary[`${timers}/${heapMb}/${method}`] = { ms, stall, worst };
+        const idle = method === 'idle';
+        console.log(
+          `${String(timers).padStart(6)}  ${String(heapMb).padStart(7)}  ${method.padEnd(13)}  ${(idle ? '-' : ms.toFixed(0)).padStart(11)}  ` +
+            `${stall.toFixed(1).padStart(16)}  ${worst.toFixed(1).padStart(6)}  ${(idle ? '-' : String(rs[0].found)).padStart(12)}`,
+        );
       }
     }
   }
@@ -90,15 +103,19 @@ async function main() {
     console.log(`${timers} timers: queryObjects is ${ratio}× slower than the timer lists${heapRatio}`);
   }
   const biggest = summary[`${timerCounts[timerCounts.length - 1]}/${heaps[heaps.length - 1]}/timer-lists`];
-  const worstStall = Math.max(...Object.entries(summary).filter(([k]) => k.endsWith('timer-lists')).map(([, v]) => v.stall));
-  const firstStall = Math.max(...Object.entries(summary).filter(([k]) => k.endsWith('first')).map(([, v]) => v.stall));
-  console.log(`one-time script discovery on a connection's first snapshot: worst stall ${firstStall.toFixed(1)} ms`);
+  const stalls = (method: string) => Object.entries(summary).filter(([k]) => k.endsWith('/' + method)).map(([, v]) => v);
+  const worstMedian = (method: string) => Math.max(...stalls(method).map(v => v.stall));
+  const worstEver = (method: string) => Math.max(...stalls(method).map(v => v.worst));
+  console.log(`one-time script discovery (a connection's first snapshot, Debugger.enable): stall median up to ${worstMedian('first').toFixed(1)} ms, worst ${worstEver('first').toFixed(1)} ms`);
   console.log(`target: ${timerCounts[timerCounts.length - 1]} timers in < 1000 ms: ${biggest.ms.toFixed(0)} ms ${biggest.ms < 1000 ? 'PASS' : 'FAIL'}`);
-  const idleStall = Math.max(...Object.entries(summary).filter(([k]) => k.endsWith('idle')).map(([, v]) => v.stall));
-  console.log(`target: no stall over 10 ms (timer lists): worst ${worstStall.toFixed(1)} ms ${worstStall <= 10 ? 'PASS' : 'FAIL'} (idle baseline worst ${idleStall.toFixed(1)} ms)`);
+  const lists = worstMedian('timer-lists');
+  console.log(
+    `target: no stall over 10 ms (timer lists, median of ${RUNS} runs): up to ${lists.toFixed(1)} ms ${lists <= 10 ? 'PASS' : 'FAIL'}; ` +
+      `worst single run ${worstEver('timer-lists').toFixed(1)} ms; idle baseline median up to ${worstMedian('idle').toFixed(1)} ms, worst ${worstEver('idle').toFixed(1)} ms`,
+  );
   if (heaps.length > 1) {
-    const stallRatio = (h: number) => Math.max(...timerCounts.map(t => summary[`${t}/${h}/timer-lists`].stall));
-    console.log(`stall at 500 MB vs 50 MB heap (timer lists): ${(stallRatio(500) / stallRatio(50)).toFixed(2)}×`);
+    const at = (h: number, method: string) => Math.max(...timerCounts.map(t => summary[`${t}/${h}/${method}`].stall));
+    console.log(`500 MB vs 50 MB heap, median stall: timer lists ${(at(500, 'timer-lists') / at(50, 'timer-lists')).toFixed(2)}×, first snapshot ${(at(500, 'first') / at(50, 'first')).toFixed(2)}×`);
   }
 }
 
