@@ -178,7 +178,8 @@ export async function startLiveSession(
   void conn.closed.then(() => end('the target exited'));
 
   const findings = () => computeFindings(model, thresholds);
-  const recording = () => buildRecording(model, findings(), { pid: proc.pid, nodeVersion: proc.nodeVersion, argv: proc.argv }, Date.now() - startedAt);
+  // Recording times are ms since attach on the target's clock: its length is the model's clock.
+  const recording = () => buildRecording(model, findings(), { pid: proc.pid, nodeVersion: proc.nodeVersion, argv: proc.argv }, model.nowMs);
   let stopping: Promise<{ restored: number }> | undefined;
   return {
     process: proc,

@@ -33,7 +33,7 @@ function severityOf(s: SiteState, findings: Finding[]): number {
   let best = 3;
   const loc = s.site.location;
   for (const f of findings) {
-    if (loc && f.site.file === loc.file && f.site.line === loc.line && (f.threadId ?? 0) === s.site.threadId) {
+    if (loc && f.site.file === loc.file && f.site.line === loc.line && f.site.column === loc.column && (f.threadId ?? 0) === s.site.threadId) {
       best = Math.min(best, SEVERITY_RANK[f.severity]);
     }
   }
@@ -85,4 +85,76 @@ export function buildRecording(model: LiveModel, findings: Finding[], proc: Reco
     findings,
     dropped: model.dropped + b.dropped,
   };
+}
+
+const SPARKS = '▁▂▃▄▅▆▇█';
+
+/** A one-line trend of a series (min..max mapped onto eight block heights). */
+export function sparkline(values: number[], width = 20): string {
+  const v = values.slice(-width);
+  if (v.length === 0) return '';
+  const lo = Math.min(...v);
+  const hi = Math.max(...v);
+  return v.map(x => SPARKS[hi === lo ? (hi > 0 ? 3 : 0) : Math.round(((x - lo) / (hi - lo)) * (SPARKS.length - 1))]).join('');
+}
+
+/** `file:line:column`, relative to `cwd` when inside it. */
+export function siteLabel(file: string, line: number, column: number, cwd?: string): string {
+  let f = file;
+  if (cwd && f.startsWith(cwd.endsWith('/') ? cwd : cwd + '/')) f = f.slice(cwd.length + (cwd.endsWith('/') ? 0 : 1));
+  return `${f}:${line}:${column}`;
+}
+
+const ms = (n: number) => (n >= 100 ? Math.round(n).toString() : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+const SEV_MARK = { error: 'ERR ', warning: 'WARN', info: 'info' } as const;
+
+/** The `timerscope watch` terminal table: sites by severity, live-count trend, p99 lateness and callback time. */
+export function formatWatchTable(r: WatchReport, opts: { cwd?: string; maxSites?: number; width?: number } = {}): string {
+  const width = opts.width ?? 120;
+  const lines: string[] = [];
+  const p = r.process;
+  lines.push(
+    `timerscope watch · pid ${p?.pid ?? '?'} · node ${p?.nodeVersion ?? '?'} · ${Math.round((r.durationMs ?? 0) / 1000)} s · ` +
+      `loop delay p99 ${ms(r.eventLoopDelayMs.p99)} ms (max ${ms(r.eventLoopDelayMs.max)}) · GC ${r.gcPauseMs.count} (max ${ms(r.gcPauseMs.max)} ms)` +
+      (r.dropped ? ` · ${r.dropped} dropped` : '') +
+      ((r.threads?.length ?? 1) > 1 ? ` · ${r.threads!.length} threads` : ''),
+  );
+  lines.push('');
+  const head = ['sev ', 'site'.padEnd(40), 'kind    ', '   live', 'trend'.padEnd(20), 'created', '  fired', ' late p99', '   cb p99'];
+  lines.push(head.join(' '));
+  const worst = new Map<string, WatchReport['findings'][number]>();
+  for (const f of r.findings) {
+    const k = `${f.threadId ?? 0}|${f.site.file}|${f.site.line}|${f.site.column}`;
+    if (!worst.has(k)) worst.set(k, f);
+  }
+  for (const s of r.sites.filter(x => !x.internal).slice(0, opts.maxSites ?? 30)) {
+    const f = worst.get(`${s.threadId ?? 0}|${s.file}|${s.line}|${s.column}`);
+    const where = (s.threadId ? `[t${s.threadId}] ` : '') + siteLabel(s.file, s.line, s.column, opts.cwd);
+    lines.push(
+      [
+        f ? SEV_MARK[f.severity] : '    ',
+        (where.length > 40 ? '…' + where.slice(-39) : where).padEnd(40),
+        `${s.kind} ${s.delayMs ?? ''}`.slice(0, 8).padEnd(8),
+        String(s.live).padStart(7),
+        sparkline(s.liveHistory ?? []).padEnd(20),
+        String(s.created).padStart(7),
+        String(s.fired).padStart(7),
+        ms(s.latenessMs.p99).padStart(9),
+        ms(s.callbackMs.p99).padStart(9),
+      ].join(' '),
+    );
+  }
+  if (r.findings.length) {
+    lines.push('', 'findings:');
+    for (const f of r.findings) {
+      const line = `  ${SEV_MARK[f.severity]} ${f.rule.padEnd(21)} ${(f.threadId ? `[t${f.threadId}] ` : '') + siteLabel(f.site.file, f.site.line, f.site.column, opts.cwd)}  ${f.message}`;
+      lines.push(line.length > width ? line.slice(0, width - 1) + '…' : line);
+    }
+  } else lines.push('', 'no findings so far');
+  return lines.join('\n');
+}
+
+/** One plain line per finding, for logs and non-TTY output. */
+export function formatFindingLine(f: WatchReport['findings'][number], atMs: number, cwd?: string): string {
+  return `[+${(atMs / 1000).toFixed(1)}s] ${f.severity} ${f.rule} ${(f.threadId ? `[thread ${f.threadId}] ` : '') + siteLabel(f.site.file, f.site.line, f.site.column, cwd)}: ${f.message}`;
 }
