@@ -52,6 +52,23 @@ test('--launch starts the program, snapshots it after --after and stops it', asy
   assert.throws(() => process.kill(snap.process.pid, 0), /ESRCH/, 'the launched program was stopped');
 });
 
+test('--launch --keep leaves the program running, and --pid finds its inspector again', async t => {
+  const r = await runCli(['snapshot', '--json', '--launch', '--keep', '--after', '200', '--', 'node', fixture('plainInterval.js')]);
+  assert.equal(r.code, 0, r.stderr);
+  const pid = (JSON.parse(r.stdout) as Snapshot).process.pid;
+  t.after(() => {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  });
+  assert.doesNotThrow(() => process.kill(pid, 0), 'the kept program is still running');
+  const again = await runCli(['snapshot', '--json', '--pid', String(pid)]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(countAt(JSON.parse(again.stdout) as Snapshot, 'test/fixtures/programs/plainInterval.js', 3, 'interval'), 1);
+});
+
 test('--pid turns the inspector on in a running process and finds its port', async t => {
   const child = spawn(process.execPath, [fixture('plainInterval.js')], { stdio: ['ignore', 'pipe', 'pipe'] });
   t.after(() => child.kill('SIGKILL'));
