@@ -70,8 +70,8 @@ export function classify(sites: SiteView[], findings: Finding[], t: Thresholds):
   const rate = Math.max(0, ...sites.map(x => x.createdPerSecond ?? 0));
   if (rate > t.churnPerSecond) consider('churn', `churn: ${formatCount(Math.round(rate))} created per second`);
   if (s.refed === 0 && s.live > 0) consider('unrefd', "unref'd: does not keep the process alive");
-  consider('healthy', 'healthy');
-  return best!;
+  // Healthy only when nothing else applies (it outranks the quieter unref'd dot).
+  return best ?? { kind: 'healthy', reason: 'healthy' };
 }
 
 function link(file: string, line: number, column: number, label: string): string {

@@ -2,12 +2,12 @@
  * Attach / run / detach commands. Every connection goes through the engine (src/inspector/connect.ts);
  * this file only asks the user what to attach to, and refuses in untrusted workspaces.
  */
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import * as vscode from 'vscode';
 import { UserError } from '../common/errors';
 import type { ConnectOptions } from '../inspector/connect';
+import { findNode, inspectorArgText, parseInspectorTarget, type AttachResult, type InspectorArg } from './attachTargets';
 import type { SessionOrigin } from './processSession';
 import { listNodeProcesses } from './processList';
 import type { SessionManager } from './sessionManager';
@@ -157,42 +157,7 @@ export class AttachCommands {
   }
 }
 
-/** The user's `node` from PATH (their version, not the editor's); `node` (= the editor's own runtime) if none. */
-export function findNode(envPath = process.env.PATH ?? '', platform = process.platform): string {
-  const names = platform === 'win32' ? ['node.exe'] : ['node'];
-  for (const dir of envPath.split(path.delimiter)) {
-    for (const n of names) if (dir && existsSync(path.join(dir, n))) return path.join(dir, n);
-  }
-  return 'node';
-}
-
 /** The editor's own runtime is Electron in desktop VS Code: it runs scripts as Node only when told to. */
 function electronAsNode(): NodeJS.ProcessEnv | undefined {
   return process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : undefined;
-}
-
-/** What the attach commands return (and the e2e tests read). */
-export type AttachResult = { id: string; name: string };
-
-/** The non-interactive argument of `Attach to Inspector URL or Port…`. */
-export type InspectorArg = { port?: number; host?: string; url?: string };
-
-/** `{port}` → `9229`, `{host, port}` → `host:9229`, `{url}` → the URL; text as is; undefined for nothing. */
-export function inspectorArgText(arg: string | InspectorArg | undefined): string | undefined {
-  if (arg === undefined || arg === null) return undefined;
-  if (typeof arg === 'string') return arg;
-  if (typeof arg !== 'object') return String(arg);
-  if (arg.url) return arg.url;
-  if (arg.port !== undefined) return arg.host ? `${arg.host.includes(':') ? `[${arg.host}]` : arg.host}:${arg.port}` : String(arg.port);
-  return undefined;
-}
-
-/** `9229` → port; `host:port` → host and port; `ws://…` → ws. Undefined when it is none of these. */
-export function parseInspectorTarget(text: string): ConnectOptions | undefined {
-  const t = text.trim();
-  if (/^wss?:\/\/\S+$/.test(t)) return { ws: t };
-  if (/^\d{1,5}$/.test(t)) return { port: Number(t) };
-  const m = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/.exec(t);
-  if (m) return { host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]) };
-  return undefined;
 }

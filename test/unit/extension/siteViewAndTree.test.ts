@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { absoluteFile, siteKey, sitesFromSnapshot, withHistory, type SiteView } from '../../../src/editor/siteView';
+import type { SnapshotTimer } from '../../../src/shared/snapshot';
+import { buildTree } from '../../../src/ui/treeModel';
+import { snapshotOf } from './fixtures';
+
+const timer = (id: number, over: Partial<SnapshotTimer> = {}): SnapshotTimer => ({
+  id, kind: 'interval', delayMs: 1000, refed: true, keepsAlive: true, ageMs: 300, internal: false, dueInMs: 700,
+  location: { file: 'src/poller.js', line: 12, column: 5 }, generated: null,
+  callback: { name: 'poll', file: 'src/poller.js', line: 12, column: 17 }, ...over,
+});
+
+test('absoluteFile: relative paths against the cwd, file URLs to paths, node: and unknown kept', () => {
+  assert.equal(absoluteFile('src/a.ts', '/w'), '/w/src/a.ts');
+  assert.equal(absoluteFile('file:///w/b.js', '/x'), '/w/b.js');
+  assert.equal(absoluteFile('node:internal/timers', '/w'), 'node:internal/timers');
+  assert.equal(absoluteFile('(unknown)', '/w'), '(unknown)');
+  assert.equal(absoluteFile('/abs/c.js', '/w'), '/abs/c.js');
+});
+
+test('sitesFromSnapshot: one view per site with its timers, absolute files and the callback', () => {
+  const sites = sitesFromSnapshot(snapshotOf([timer(1), timer(2, { refed: false, keepsAlive: false }), timer(3, { kind: 'timeout', location: { file: 'src/t.js', line: 2, column: 1 } })]));
+  assert.equal(sites.length, 2);
+  const poll = sites.find(s => s.kind === 'interval')!;
+  assert.equal(poll.file, '/w/src/poller.js');
+  assert.equal(poll.live, 2);
+  assert.equal(poll.refed, 1);
+  assert.equal(poll.keepsAlive, true);
+  assert.deepEqual(poll.callback, { name: 'poll', file: '/w/src/poller.js', line: 12, column: 17 });
+  assert.deepEqual(poll.timers!.map(t => t.id), [1, 2]);
+});
+
+test('withHistory: growing after three rising observations, not after a dip', () => {
+  const at = (live: number): SiteView[] => [{ file: '/w/a.js', line: 1, column: 1, kind: 'interval', live }];
+  let s = withHistory(undefined, at(1));
+  s = withHistory(s, at(5));
+  assert.equal(s[0].growing, false, 'two observations are not a trend');
+  s = withHistory(s, at(9));
+  assert.equal(s[0].growing, true);
+  assert.deepEqual(s[0].liveHistory, [1, 5, 9]);
+  s = withHistory(s, at(4));
+  assert.equal(s[0].growing, false);
+  const many = Array.from({ length: 15 }, (_, i) => i).reduce<SiteView[] | undefined>((prev, i) => withHistory(prev, at(i)), undefined)!;
+  assert.equal(many[0].liveHistory!.length, 10, 'history is bounded');
+  assert.notEqual(siteKey({ file: 'a', line: 1, column: 1, kind: 'timeout' }), siteKey({ file: 'a', line: 1, column: 1, kind: 'timeout', threadId: 2 }));
+});
+
+test('buildTree: process → site → timer with counts, badges, relative labels and reveal locations', () => {
+  const sites = sitesFromSnapshot(snapshotOf([timer(1), timer(2), timer(9, { internal: true, location: { file: 'node:internal/x', line: 1, column: 1 } })]));
+  sites.find(s => s.file.startsWith('node:'))!.internal = true;
+  const [proc] = buildTree([{ id: 's1', name: 'app.js (pid 42)', state: 'live', cwd: '/w', sites, findings: 2, markOf: s => (s.live > 1 ? 'leak' : undefined) }], { showInternal: false });
+  assert.equal(proc.label, 'app.js (pid 42)');
+  assert.equal(proc.description, '2 live timers · 2 findings · live');
+  assert.equal(proc.children.length, 1, 'internal sites hidden');
+  const site = proc.children[0];
+  assert.equal(site.label, 'src/poller.js:12');
+  assert.equal(site.description, "2 live · ref'd · interval 1.0 s");
+  assert.equal(site.mark, 'leak');
+  assert.deepEqual(site.location, { file: '/w/src/poller.js', line: 12, column: 5 });
+  assert.deepEqual(site.children.map(t => t.label), ['#1', '#2']);
+  assert.equal(site.children[0].description, "interval 1.0 s · ref'd · armed 300 ms ago · due in 700 ms");
+  const [withInternal] = buildTree([{ id: 's1', name: 'p', state: 'live', sites, findings: 0 }], { showInternal: true });
+  assert.equal(withInternal.children.length, 2);
+  assert.equal(withInternal.children.find(c => c.label.startsWith('node:'))!.mark, 'healthy');
+});
