@@ -1,0 +1,239 @@
+/**
+ * The real extension (dist/extension.js from `npm run build`, installed as the .vsix lays it out) in real
+ * VS Code (code-server) driven through headless Chromium, against the fixture workspace
+ * test/fixtures/workspace (a leaking setInterval, a late ticker, a churny debounce, an unref'd timer).
+ *
+ * One code-server for the whole file, the steps in order as a user would take them: the workspace opens
+ * untrusted (attach refused with a message), gets trusted, a fixture program started with
+ * `node --inspect=127.0.0.1:0` is attached by its inspector URL (gutter icons, hover, code lenses, Timers tree,
+ * status bar; then Detach), and finally F5 starts the fixture's launch.json under VS Code's JavaScript
+ * debugger and `timerscope.autoAttach: always` (the fixture's workspace setting) attaches on its own.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { installRepoExtension, repoExtension, startCodeServer, type CodeServer } from '../helpers/codeServer';
+import { codeLenses, gutterIcons, hoverText, lineOf, type GutterIcon, type Lens } from '../helpers/codeServerEditor';
+import { startTarget, type Target } from '../helpers/targets';
+import { codeServerDir, missingEnvMessage } from '../helpers/testEnv';
+import { until } from './timelineBrowser';
+
+declare const window: Record<string, any>;
+
+const skip = codeServerDir() ? false : missingEnvMessage('code-server');
+const EXT = repoExtension().id;
+const FIXTURE = join(__dirname, '..', 'fixtures', 'workspace');
+
+let tmp: string;
+let ws: string;
+let app: string;
+let vsc: CodeServer;
+let page: Page;
+let target: Target | undefined;
+/** Lines of src/app.js by their `fixture:` tag. */
+const L: Record<string, number> = {};
+/** Every line of app.js that creates a timer: each gets a marker and a lens. */
+let timerLines: number[];
+
+type SessionInfo = { id: string; name: string; state: string; pid?: number };
+const sessions = () =>
+  vsc.evaluate((v, id) => {
+    const api = v.extensions.getExtension(id)?.exports as { sessions: { list(): SessionInfo[] } } | undefined;
+    return (api?.sessions.list() ?? []).map(s => ({ id: s.id, name: s.name, state: s.state, pid: s.pid }));
+  }, EXT);
+
+/** The Timerscope status bar item's text, codicons left out (`$(watch)`, `$(warning)`). */
+const statusItem = () => page.locator('.part.statusbar .statusbar-item', { hasText: /· [\d,]+ timers?\b/ });
+const statusText = async () => (await statusItem().allInnerTexts()).map(t => t.replace(/\s+/g, ' ').trim())[0];
+const toasts = async () => (await page.locator('.notifications-toasts .notification-toast').allInnerTexts()).join('\n');
+/** Rows of the side bar's tree as `label description`. */
+const sidebarRows = () =>
+  page.locator('.part.sidebar .monaco-list-row').evaluateAll(rows =>
+    rows.map(r => ['.label-name', '.label-description'].map(c => r.querySelector(c)?.textContent?.trim() ?? '').join(' ').trim()));
+
+async function openApp(): Promise<void> {
+  await vsc.evaluate(async (v, file) => void (await v.window.showTextDocument(v.Uri.file(file))), app);
+  await page.locator('.part.editor .tab.active', { hasText: 'app.js' }).waitFor({ timeout: 20_000 });
+}
+
+/** Waits until the gutter and the lenses of app.js satisfy `ok`, returning what they show. */
+async function editorShows(what: string, ok: (icons: GutterIcon[], lenses: Lens[]) => boolean, timeoutMs = 45_000) {
+  let icons: GutterIcon[] = [];
+  let lenses: Lens[] = [];
+  try {
+    await until(async () => ok((icons = await gutterIcons(page)), (lenses = await codeLenses(page))), what, timeoutMs);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\ngutter: ${JSON.stringify(icons)}\nlenses: ${JSON.stringify(lenses)}`);
+  }
+  return { icons, lenses };
+}
+
+const iconOn = (icons: GutterIcon[], line: number) => icons.find(i => i.line === line)?.icon;
+const lensOn = (lenses: Lens[], line: number) => lenses.find(l => l.line === line)?.text;
+
+before(async () => {
+  if (skip) return;
+  tmp = mkdtempSync(join(tmpdir(), 'ts-ext-e2e-'));
+  ws = join(tmp, 'workspace');
+  cpSync(FIXTURE, ws, { recursive: true });
+  app = join(ws, 'src', 'app.js');
+  const src = readFileSync(app, 'utf8');
+  for (const tag of ['leak', 'accept', 'late', 'blocking', 'churn', 'typing', 'lifetime']) L[tag] = lineOf(src, `fixture:${tag}`);
+  timerLines = [L.leak!, L.accept!, L.late!, L.blocking!, L.churn!, L.typing!, L.lifetime!].sort((a, b) => a - b);
+  vsc = await startCodeServer({
+    workspace: ws,
+    trust: 'untrusted',
+    installExtensions: installRepoExtension,
+    userSettings: { 'timerscope.refreshIntervalMs': 500 },
+    // Tall enough for all of app.js plus a lens above each timer line.
+    viewport: { width: 1400, height: 1200 },
+  });
+  page = vsc.page;
+});
+
+after(async () => {
+  target?.child.kill('SIGKILL');
+  await vsc?.stop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+test('activation: not at start-up; activating takes well under a second', { skip }, async t => {
+  // The window is up and other extensions run (the driver answered): Timerscope has no start-up event.
+  await page.locator('.part.sidebar .monaco-list-row', { hasText: 'src' }).waitFor({ timeout: 30_000 });
+  assert.equal(await vsc.evaluate((v, id) => v.extensions.getExtension(id)!.isActive, EXT), false, 'Timerscope activated at start-up');
+  const m = await vsc.evaluate(async (v, id) => {
+    const ext = v.extensions.getExtension(id)!;
+    const t0 = performance.now();
+    const api = (await ext.activate()) as { activationMs: number };
+    return { totalMs: performance.now() - t0, activateMs: api.activationMs };
+  }, EXT);
+  t.diagnostic(`activation in code-server: ${m.totalMs.toFixed(1)} ms to load and activate, ${m.activateMs.toFixed(1)} ms inside activate()`);
+  assert.ok(m.activateMs > 0 && m.activateMs <= m.totalMs);
+  assert.ok(m.totalMs < 2000, `activation took ${m.totalMs} ms`);
+});
+
+test('untrusted workspace: attaching is refused with a message and nothing is attached', { skip }, async () => {
+  target = await startTarget(undefined, app, { cwd: ws });
+  assert.equal(await vsc.evaluate(v => v.workspace.isTrusted), false);
+  await vsc.command('timerscope.attachToInspector', { url: target.url });
+  await until(async () => /does not attach to or launch processes in an untrusted workspace/.test(await toasts()), 'the refusal notification', 20_000);
+  assert.deepEqual(await sessions(), []);
+  assert.equal(await statusText(), undefined, 'no Timerscope status bar item');
+  await vsc.command('timerscope.timers.focus');
+  await page.locator('.part.sidebar', { hasText: 'Timerscope does not attach to or launch processes in an untrusted workspace' }).waitFor({ timeout: 20_000 });
+  assert.equal(target.child.exitCode, null, 'the program was not touched');
+  target.child.kill('SIGKILL');
+  target = undefined;
+});
+
+test('trusting the workspace (Workspace Trust editor) enables attaching', { skip }, async () => {
+  await vsc.command('workbench.trust.manage');
+  await page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).click({ timeout: 20_000 });
+  await until(() => vsc.evaluate(v => v.workspace.isTrusted), 'the workspace to be trusted', 20_000);
+  await vsc.command('workbench.action.closeAllEditors');
+  await vsc.command('notifications.clearAll');
+  await page.locator('.part.sidebar', { hasText: 'No Node.js process attached.' }).waitFor({ timeout: 20_000 });
+});
+
+test('attach by inspector URL: gutter icons, hover, code lenses, Timers tree and status bar; Detach removes them', { skip }, async () => {
+  target = await startTarget(undefined, app, { cwd: ws });
+  await openApp();
+  const attached = await vsc.command<{ id: string; name: string }>('timerscope.attachToInspector', { url: target.url });
+  assert.equal(attached?.name, `app.js (pid ${target.child.pid})`);
+
+  // Red icon on the leaking setInterval once it has grown past the threshold; a dot on every other timer line.
+  const { icons, lenses } = await editorShows(
+    'a leak icon on the leaking setInterval and markers on every timer line',
+    (i, l) => iconOn(i, L.leak!)?.endsWith('/leak.svg') === true && lensOn(l, L.leak!)?.endsWith(' · leak') === true &&
+      timerLines.every(n => iconOn(i, n) && lensOn(l, n)),
+  );
+  assert.deepEqual(icons.map(i => i.line), timerLines, 'markers only on lines that create timers');
+  assert.equal(iconOn(icons, L.lifetime!)?.replace(/^.*\//, ''), 'unrefd.svg', "the unref'd timer gets the hollow dot");
+  for (const n of [L.accept!, L.late!, L.blocking!, L.churn!, L.typing!]) assert.match(iconOn(icons, n)!, /\/(healthy|late|churn)\.svg$/, `line ${n}`);
+  assert.deepEqual(lenses.map(l => l.line), timerLines, 'lenses only above lines that create timers');
+  assert.match(lensOn(lenses, L.leak!)!, /^[\d,]+ live ↑ · .*interval 1(\.0)? s · leak$/);
+  assert.match(lensOn(lenses, L.late!)!, /^1 live · .*interval 50 ms/);
+  assert.match(lensOn(lenses, L.lifetime!)!, /^1 live · unref'd · timeout 300 s/);
+
+  const hover = await hoverText(page, L.leak!, /Created at/);
+  assert.match(hover, new RegExp(`Timerscope · leak: [\\d,]+ live and growing — app\\.js \\(pid ${target.child.pid}\\)`));
+  assert.match(hover, /Keeps the process alive: [\d,]+ ref'd interval 1(\.0)? s timers created here\./);
+  assert.match(hover, new RegExp(`Created at app\\.js:${L.leak}:\\d+`));
+  assert.match(hover, /live over time\s+\d+ → \d+/);
+  await vsc.screenshot('extension-gutter-lens-hover');
+  await page.mouse.move(700, 1150);
+
+  // One problem line (the leak), after the warning codicon.
+  assert.match((await statusText()) ?? '', new RegExp(`^app\\.js \\(pid ${target.child.pid}\\) · [\\d,]+ timers · 1$`));
+  assert.equal(await statusItem().locator('.codicon-watch, .codicon-warning').count(), 2);
+  await vsc.command('timerscope.timers.focus');
+  let rows: string[] = [];
+  await until(async () => {
+    rows = await sidebarRows();
+    return rows.some(r => r.startsWith(`app.js (pid ${target!.child.pid})`) && /live timers · live/.test(r)) &&
+      rows.some(r => new RegExp(`^src/app\\.js:${L.leak} [\\d,]+ live ↑`).test(r)) &&
+      rows.some(r => new RegExp(`^src/app\\.js:${L.lifetime} 1 live · unref'd`).test(r));
+  }, 'the process and its sites in the Timers tree', 20_000).catch(err => assert.fail(`${err.message}: ${JSON.stringify(rows)}`));
+  await vsc.screenshot('extension-tree');
+
+  // The timeline panel, fed by the attached process.
+  await vsc.command('timerscope.showTimeline');
+  await until(async () => {
+    for (const f of page.frames()) {
+      const n = await f.evaluate(() => window.__timerscopeTest?.ready() && window.__timerscopeTest.counts().sites).catch(() => 0);
+      if (n > 0) return true;
+    }
+    return false;
+  }, 'the timeline to show the sites of the attached process', 30_000);
+  await vsc.screenshot('extension-timeline');
+  await vsc.command('workbench.action.closePanel');
+
+  await openApp();
+  await vsc.palette('Timerscope: Detach');
+  await editorShows('no icons and no lenses after Detach', (i, l) => i.length === 0 && l.length === 0, 20_000);
+  assert.deepEqual(await sessions(), []);
+  assert.equal(await statusText(), undefined, 'the status bar item is hidden');
+  await vsc.command('timerscope.timers.focus');
+  await page.locator('.part.sidebar', { hasText: 'No Node.js process attached.' }).waitFor({ timeout: 20_000 });
+  assert.equal(target.child.exitCode, null, 'detaching leaves the program running');
+  target.child.kill('SIGKILL');
+  target = undefined;
+});
+
+test('debug session (F5, JavaScript debugger): auto-attach shows the markers; stopping it removes them', { skip }, async () => {
+  await detachAll(); // whatever an earlier failed step left attached
+  assert.equal(await vsc.evaluate(v => v.workspace.getConfiguration('timerscope').get('autoAttach')), 'always', 'the fixture workspace setting applies once trusted');
+  await openApp();
+  await page.locator('.part.editor .view-lines').click();
+  await page.keyboard.press('F5');
+  await editorShows('a leak icon from the auto-attached debug session', i => iconOn(i, L.leak!)?.endsWith('/leak.svg') === true, 60_000);
+  const [s] = await sessions();
+  assert.ok(s, 'one Timerscope session');
+  assert.match(s.name, /Run app/, 'named after the debug session');
+  assert.match((await statusText()) ?? '', /Run app/);
+  await vsc.screenshot('extension-debug');
+  const debuggee = s.pid;
+  await vsc.evaluate(async v => void (await v.debug.stopDebugging()));
+  await editorShows('no icons after the debug session ended', i => i.length === 0, 30_000);
+  assert.deepEqual(await sessions(), []);
+  if (debuggee) await until(() => !isAlive(debuggee), 'the debugged program to exit', 20_000);
+});
+
+async function detachAll(): Promise<void> {
+  for (const s of await sessions()) await vsc.command('timerscope.detach', { id: s.id });
+  target?.child.kill('SIGKILL');
+  target = undefined;
+  await editorShows('a clean editor', i => i.length === 0, 20_000);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Reads what a user sees in the editor of a code-server page: gutter icons, code lenses and hovers, each tied
+ * to the 1-based line it sits on (by matching its on-screen position with the line numbers). Works on the
+ * active editor of the editor area; the file must be short enough to be fully visible.
+ */
+import type { Page } from 'playwright-core';
+import { until } from '../e2e/timelineBrowser';
+
+declare const document: any;
+declare function getComputedStyle(el: unknown): { backgroundImage: string };
+
+export type GutterIcon = { line: number; icon: string };
+export type Lens = { line: number; text: string };
+
+/** In the page: the line whose number cell is at the same height as `top` (or, for lenses, just below it). */
+const LINE_OF = `(editor, top, below) => {
+  let best, bestDist = Infinity;
+  for (const el of editor.querySelectorAll('.margin-view-overlays .line-numbers')) {
+    const r = el.getBoundingClientRect();
+    const d = below ? r.top - top : Math.abs(r.top - top);
+    if ((below ? d >= -2 : true) && d < bestDist) { bestDist = d; best = Number(el.textContent.trim()); }
+  }
+  return bestDist <= (below ? 30 : 3) ? best : undefined;
+}`;
+
+/** Every gutter icon (an SVG background in the glyph margin), as `light/leak.svg` and its line. */
+export async function gutterIcons(page: Page): Promise<GutterIcon[]> {
+  return page.evaluate((lineOfSrc: string) => {
+    const lineOf = (0, eval)(lineOfSrc);
+    const editor = document.querySelector('.part.editor .editor-group-container.active .monaco-editor');
+    if (!editor) return [];
+    const out: { line: number; icon: string }[] = [];
+    for (const el of editor.querySelectorAll('.glyph-margin-widgets > *, .margin-view-overlays .cgmr')) {
+      // code-server serves the icon through a vscode-remote-resource URL with the path percent-encoded.
+      const m = /\/([^/?&"]+\/[^/?&"]+\.svg)/.exec(decodeURIComponent(getComputedStyle(el).backgroundImage));
+      if (!m) continue;
+      const line = lineOf(editor, el.getBoundingClientRect().top, false);
+      if (line !== undefined) out.push({ line, icon: m[1]! });
+    }
+    return out.sort((a, b) => a.line - b.line);
+  }, LINE_OF);
+}
+
+/** Every code lens and the line it stands above. */
+export async function codeLenses(page: Page): Promise<Lens[]> {
+  return page.evaluate((lineOfSrc: string) => {
+    const lineOf = (0, eval)(lineOfSrc);
+    const editor = document.querySelector('.part.editor .editor-group-container.active .monaco-editor');
+    if (!editor) return [];
+    const out: { line: number; text: string }[] = [];
+    for (const el of editor.querySelectorAll('.codelens-decoration')) {
+      const line = lineOf(editor, el.getBoundingClientRect().bottom, true);
+      const text = (el.textContent ?? '').trim();
+      if (line !== undefined && text) out.push({ line, text });
+    }
+    return out.sort((a, b) => a.line - b.line);
+  }, LINE_OF);
+}
+
+/** Hovers the text of `line` and returns the hover's text once it shows `expect`. */
+export async function hoverText(page: Page, line: number, expect: RegExp): Promise<string> {
+  let text = '';
+  await until(async () => {
+    const box = await page.evaluate(([n, lineOfSrc]) => {
+      const lineOf = (0, eval)(lineOfSrc as string);
+      const editor = document.querySelector('.part.editor .editor-group-container.active .monaco-editor');
+      for (const el of editor?.querySelectorAll('.view-lines .view-line') ?? []) {
+        const r = el.getBoundingClientRect();
+        if (lineOf(editor, r.top, false) === n) {
+          const span = [...el.querySelectorAll('span span')].find((x: any) => x.textContent.trim()) ?? el;
+          const s = span.getBoundingClientRect();
+          return { x: s.left + Math.min(12, s.width / 2), y: r.top + r.height / 2 };
+        }
+      }
+      return undefined;
+    }, [line, LINE_OF] as const);
+    if (!box) return false;
+    // Leave and come back: VS Code shows a hover on the mouse moving onto the text.
+    await page.mouse.move(box.x, box.y + 200);
+    await page.mouse.move(box.x, box.y);
+    const hover = page.locator('.monaco-hover:not(.hidden)');
+    try {
+      await hover.first().waitFor({ timeout: 3000 });
+      text = (await hover.allInnerTexts()).join('\n');
+    } catch {
+      return false;
+    }
+    return expect.test(text);
+  }, `a hover on line ${line} matching ${expect}`, 30_000);
+  return text;
+}
+
+/** The 1-based line of `file` that contains `tag` (the fixture marks its lines with `fixture:<name>`). */
+export function lineOf(source: string, tag: string): number {
+  const i = source.split('\n').findIndex(l => l.includes(tag));
+  if (i < 0) throw new Error(`no line tagged ${tag}`);
+  return i + 1;
+}
