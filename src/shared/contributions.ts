@@ -5,7 +5,7 @@
  */
 
 /** Command ids (`contributes.commands`). */
-export const enum Commands {
+export enum Commands {
   AttachToProcess = 'timerscope.attachToProcess',
   AttachToInspector = 'timerscope.attachToInspector',
   RunCurrentFile = 'timerscope.runCurrentFile',
@@ -37,7 +37,7 @@ export const PALETTE_COMMANDS: readonly string[] = [
 ];
 
 /** Views and their container (`contributes.viewsContainers`, `contributes.views`). */
-export const enum Views {
+export enum Views {
   Container = 'timerscope',
   /** The bottom-panel container of the timeline webview. */
   PanelContainer = 'timerscopePanel',
@@ -46,13 +46,13 @@ export const enum Views {
 }
 
 /** Context keys set with `setContext` and used in `when` clauses. */
-export const enum ContextKeys {
+export enum ContextKeys {
   Attached = 'timerscope.attached',
   HasSnapshot = 'timerscope.hasSnapshot',
 }
 
 /** Colour ids (`contributes.colors`): overview ruler and hover accents of each marker kind. */
-export const enum Colors {
+export enum Colors {
   Leak = 'timerscope.leakForeground',
   Late = 'timerscope.lateForeground',
   Churn = 'timerscope.churnForeground',
@@ -60,7 +60,7 @@ export const enum Colors {
 }
 
 /** Setting keys, without the `timerscope.` section. */
-export const enum Settings {
+export enum Settings {
   AutoAttach = 'autoAttach',
   AllowRemote = 'allowRemote',
   LateMs = 'thresholds.lateMs',
