@@ -19,6 +19,9 @@ export type StatementFacts = {
   exitsProcess: boolean;
   /** A `require('timers')` inside a function: it changes how later statements resolve names. */
   nestedBindings: boolean;
+  /** Occurrences of each identifier (and identifier-like string literal), and of those that are `.name` member names. */
+  words: Map<string, number>;
+  members: Map<string, number>;
 };
 
 /** The per-file state a statement walk reads: name resolution, slot keys, the timer module bindings. */
@@ -29,7 +32,9 @@ export function collectStatement(stmt: ts.Statement, env: CollectEnv): Statement
   const { keys, scopes, bindings } = env;
   const facts: StatementFacts = {
     sites: [], clears: [], assignments: [], iter: new Map(), unrefKeys: new Set(), exitsProcess: false, nestedBindings: false,
+    words: new Map(), members: new Map(),
   };
+  const count = (m: Map<string, number>, w: string) => m.set(w, (m.get(w) ?? 0) + 1);
   const iterOf = (k: string): IterUse => {
     let u = facts.iter.get(k);
     if (!u) facts.iter.set(k, (u = { next: false, ret: false, forAwait: false }));
@@ -38,6 +43,19 @@ export function collectStatement(stmt: ts.Statement, env: CollectEnv): Statement
 
   const visit = (node: ts.Node): void => {
     switch (node.kind) {
+      case ts.SyntaxKind.Identifier:
+      case ts.SyntaxKind.PrivateIdentifier: {
+        const w = (node as ts.Identifier).text;
+        count(facts.words, w);
+        if (ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) count(facts.members, w);
+        return;
+      }
+      case ts.SyntaxKind.StringLiteral:
+      case ts.SyntaxKind.NoSubstitutionTemplateLiteral: {
+        const w = (node as ts.StringLiteral).text;
+        if (/^[\w$#]+$/.test(w)) { count(facts.words, w); count(facts.members, w); }
+        return;
+      }
       case ts.SyntaxKind.CallExpression:
         onCall(node as ts.CallExpression);
         break;
@@ -81,7 +99,7 @@ export function collectStatement(stmt: ts.Statement, env: CollectEnv): Statement
       else if (isClearName(fn.name) && call.arguments[0]) {
         for (const arg of spreadArrayLoop(call.arguments[0], scopes)) {
           const key = keys.keyOf(arg);
-          if (key) facts.clears.push({ node: call, key, how: fn.name, fn: enclosingFunction(call) });
+          if (key) facts.clears.push({ node: call, key, how: fn.name, fn: enclosingFunction(call), cls: thisClass(call) });
         }
       }
       return;
@@ -96,14 +114,14 @@ export function collectStatement(stmt: ts.Statement, env: CollectEnv): Statement
       const a = call.arguments[0];
       const clear = bindings.resolve(a);
       const k = clear && isClearName(clear.name) ? keys.keyOf(collectionSource(target)) : undefined;
-      if (k) facts.clears.push({ node: call, key: `c:${k}`, how: clear!.name, fn: enclosingFunction(call) });
+      if (k) facts.clears.push({ node: call, key: `c:${k}`, how: clear!.name, fn: enclosingFunction(call), cls: thisClass(call) });
       return;
     }
     if (method === 'exit' && ts.isIdentifier(target) && target.text === 'process') facts.exitsProcess = true;
     if (!['close', 'dispose', 'unref', 'next', 'return'].includes(method)) return;
     const key = keys.keyOf(target);
     if (!key) return;
-    if (method === 'close' || method === 'dispose') facts.clears.push({ node: call, key, how: method, fn: enclosingFunction(call) });
+    if (method === 'close' || method === 'dispose') facts.clears.push({ node: call, key, how: method, fn: enclosingFunction(call), cls: thisClass(call) });
     else if (method === 'unref') facts.unrefKeys.add(key);
     else if (method === 'next') iterOf(key).next = true;
     else iterOf(key).ret = true;

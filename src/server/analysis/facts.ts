@@ -19,6 +19,8 @@ export type FileFacts = {
   scopes: Scopes;
   /** Per top-level statement results, offered to the next version of the same document. */
   cache: StatementCache;
+  /** The statements' own facts, in order (word counts are summed from them on demand). */
+  parts: StatementFacts[];
 };
 
 type CachedStatement = { facts: StatementFacts; deps: ResolutionTracker };
@@ -76,7 +78,7 @@ function stillResolves(deps: ResolutionTracker, sf: ts.SourceFile, scopes: Scope
 
 function merge(sf: ts.SourceFile, parts: StatementFacts[], keys: Keys, scopes: Scopes, cache: StatementCache): FileFacts {
   const facts: FileFacts = {
-    sf, sites: [], clears: [], assignments: [], iter: new Map(), unrefKeys: new Set(), exitsProcess: false, keys, scopes, cache,
+    sf, sites: [], clears: [], assignments: [], iter: new Map(), unrefKeys: new Set(), exitsProcess: false, keys, scopes, cache, parts,
   };
   for (const p of parts) {
     facts.sites.push(...p.sites);

@@ -70,6 +70,8 @@ export type ClearSite = {
   /** clearTimeout, clearInterval, clearImmediate, close, dispose, return, forEach(clear…). */
   how: string;
   fn?: ts.Node;
+  /** The class `this` refers to at the clear (classes that clear their timers somewhere). */
+  cls?: ts.ClassLikeDeclaration;
 };
 
 /** `target = value` for an identifier or property; keys are computed lazily for the few that matter. */

@@ -2,7 +2,6 @@
 import ts from 'typescript';
 import type { FileFacts } from '../facts';
 import { functionName } from '../collect';
-import { thisClass } from '../keys';
 import type { StaticFinding, TimerSite } from '../types';
 import { className, clearFnFor, clearLabel, clearsMatching, clearsOf, delayLabel, programLifetime, slotText } from './helpers';
 
@@ -17,10 +16,7 @@ export function at(site: TimerSite): { start: number; end: number } {
  */
 export function discardedHandle(facts: FileFacts): StaticFinding[] {
   const clearingClasses = new Set<ts.ClassLikeDeclaration>();
-  for (const c of facts.clears) {
-    const cls = thisClass(c.node);
-    if (cls && c.how.startsWith('clear')) clearingClasses.add(cls);
-  }
+  for (const c of facts.clears) if (c.cls && c.how.startsWith('clear')) clearingClasses.add(c.cls);
   const out: StaticFinding[] = [];
   for (const s of facts.sites) {
     if (s.api !== 'timers' || s.handle !== 'discarded' || s.unrefd || programLifetime(facts, s)) continue;

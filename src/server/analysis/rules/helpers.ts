@@ -79,20 +79,23 @@ export function assignmentsNamed(facts: FileFacts, name: string): Assignment[] {
 }
 
 /**
- * How often `name` occurs as a whole word in the file (counting stops at `cap`); `afterDot` false skips
- * `.name` (member accesses). Cached per file: the rules ask about the same few function names repeatedly.
+ * How often `name` occurs as an identifier (or identifier-like string) in the file, counting stops at
+ * `cap`; `afterDot` false leaves out `.name` member names. Summed from the per-statement counts the walk
+ * keeps (so an edit does not rescan the file) and cached per version.
  */
 export function wordCount(facts: FileFacts, name: string, cap: number, afterDot = true): number {
   const cache = indexOf(facts).wordCounts;
   const k = `${afterDot ? '.' : ''}${cap}:${name}`;
   let n = cache.get(k);
   if (n === undefined) {
-    const re = new RegExp(`(?<![\\w$${afterDot ? '' : '.'}])${name.replace(/[$#]/g, '\\$&')}(?![\\w$])`, 'g');
     n = 0;
-    while (n < cap && re.exec(facts.sf.text)) n++;
-    cache.set(k, n);
+    for (const p of facts.parts) {
+      n += (p.words.get(name) ?? 0) - (afterDot ? 0 : p.members.get(name) ?? 0);
+      if (n >= cap) break;
+    }
+    cache.set(k, Math.min(n, cap));
   }
-  return n;
+  return Math.min(n, cap);
 }
 
 /** Clears (clearX, close(), dispose) of the slot a site's handle is stored in, reachable ones only. */

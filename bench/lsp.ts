@@ -1,0 +1,195 @@
+/**
+ * Language-server benchmark, measured in one run on one machine:
+ *   1. a 10,000-line TypeScript file: first parse + analysis, analysis of the parsed tree, and re-analysis
+ *      after one-character edits, through the analysis API (bundled like the server) and through the real
+ *      server over stdio (didOpen/didChange → publishDiagnostics);
+ *   2. a 2,000-file workspace indexed by the real server from disk (timerscope/callSites for every file):
+ *      time and the server's peak RSS.
+ * Baselines from the same run: a plain TypeScript parse of the same text (and TypeScript's own
+ * incremental re-parse of the same edit), and the idle server's RSS.
+ *   node --import tsx bench/lsp.ts [--quick]
+ * Targets: < 100 ms for the file after the first parse, edits < 20 ms, workspace peak RSS < 200 MB.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import type tsModule from 'typescript';
+import { CallSitesRequest } from '../src/shared/lspProtocol';
+import { LspClient } from '../test/unit/server/lspClient';
+import { generateSource } from './fixtures/lspCorpus';
+
+const quick = process.argv.includes('--quick');
+const RUNS = quick ? 5 : 15;
+const EDITS = quick ? 20 : 60;
+const FILES = 2000;
+
+type AnalysisApi = typeof import('../src/server/analysis/analyze') & typeof import('../src/server/analysis/parse') & { ts: typeof tsModule };
+
+/**
+ * The analysis bundled by esbuild like dist/server.js (so the API figures are the server's code), with the
+ * TypeScript copy it bundles, which the baselines use too.
+ */
+function loadBundledAnalysis(dir: string): AnalysisApi {
+  const entry = join(dir, 'entry.ts');
+  const root = join(__dirname, '..', 'src', 'server', 'analysis');
+  writeFileSync(entry, `export * from ${JSON.stringify(join(root, 'analyze'))};\nexport * from ${JSON.stringify(join(root, 'parse'))};\n`
+    + "export { default as ts } from 'typescript';\n");
+  const outfile = join(dir, 'analysis.js');
+  esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node18', outfile, logLevel: 'warning', nodePaths: [join(__dirname, '..', 'node_modules')] });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(outfile) as AnalysisApi;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const best = (xs: number[]) => Math.min(...xs);
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+const time = (f: () => void) => { const t0 = performance.now(); f(); return performance.now() - t0; };
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+function procStatus(pid: number): { rssMb: number; peakMb: number } | undefined {
+  try {
+    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? NaN);
+    return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A one-character edit inside a function body near the middle of the file (offset in `text`). */
+function editOffset(text: string, i: number): number {
+  return text.indexOf('const now = Date.now();', Math.floor(text.length / 2) + i * 997) + 'const now'.length;
+}
+
+function benchApi(api: AnalysisApi, text: string) {
+  const { ts } = api;
+  const parseMs: number[] = [];
+  const firstMs: number[] = [];
+  const analyzeMs: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    parseMs.push(time(() => ts.createSourceFile('big.ts', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS)));
+    let sf!: tsModule.SourceFile;
+    firstMs.push(time(() => { sf = api.parse('big.ts', text, ts.ScriptKind.TS); api.analyze(sf); }));
+    analyzeMs.push(time(() => api.analyze(sf)));
+  }
+  let sf = api.parse('big.ts', text, ts.ScriptKind.TS);
+  let a = api.analyze(sf);
+  const reparseMs: number[] = [];
+  const editMs: number[] = [];
+  for (let i = 0; i < EDITS; i++) {
+    const at = editOffset(sf.text, i);
+    const edit = { start: at, end: at, newText: i % 2 ? '' : 'x' };
+    if (i % 2) edit.end = at + 1;
+    // Baseline: TypeScript's own incremental re-parse of the same edit, on a copy of the tree.
+    const copy = ts.createSourceFile('copy.ts', sf.text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    reparseMs.push(time(() => api.reparse(copy, [edit])));
+    editMs.push(time(() => { sf = api.reparse(sf, [edit]); a = api.analyze(sf, a); }));
+  }
+  return { parseMs, firstMs, analyzeMs, reparseMs, editMs, findings: a.findings.length, sites: a.sites.length };
+}
+
+async function benchServerFile(text: string) {
+  const client = await LspClient.start();
+  try {
+    const uri = 'file:///bench/big.ts';
+    const t0 = performance.now();
+    await client.open(uri, text);
+    const diagnostics = await client.diagnostics(uri);
+    const openMs = performance.now() - t0;
+    const c0 = performance.now();
+    const lenses = await client.codeLenses(uri);
+    const lensMs = performance.now() - c0;
+    const editMs: number[] = [];
+    for (let i = 0; i < EDITS; i++) {
+      const cur = client.text(uri);
+      const at = editOffset(cur, i);
+      const pos = (() => { const before = cur.slice(0, at).split('\n'); return { line: before.length - 1, character: before[before.length - 1].length }; })();
+      const range = i % 2 ? { start: pos, end: { line: pos.line, character: pos.character + 1 } } : { start: pos, end: pos };
+      const e0 = performance.now();
+      const v = await client.change(uri, [{ range, text: i % 2 ? '' : 'x' }]);
+      await client.diagnostics(uri, v);
+      editMs.push(performance.now() - e0);
+    }
+    return { openMs, lensMs, lenses: lenses.length, diagnostics: diagnostics.length, editMs, status: procStatus(client.proc.pid!) };
+  } finally {
+    await client.shutdown().catch(() => client.kill());
+  }
+}
+
+async function benchWorkspace(dir: string, ts: typeof tsModule) {
+  const files: string[] = [];
+  let lines = 0;
+  for (let i = 0; i < FILES; i++) {
+    const text = generateSource(120 + (i % 9) * 20, i);
+    lines += text.split('\n').length;
+    const f = join(dir, `src${i % 40}`, `module${i}.ts`);
+    if (i < 40) mkdirSync(join(dir, `src${i}`), { recursive: true });
+    writeFileSync(f, text);
+    files.push(f);
+  }
+  // Baseline: plain TypeScript parses of every file in this process.
+  const parseMs = time(() => {
+    for (const f of files) ts.createSourceFile(f, readFileSync(f, 'utf8'), ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  });
+  const client = await LspClient.start();
+  try {
+    const idle = procStatus(client.proc.pid!);
+    let sites = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < files.length; i += 50) {
+      const batch = files.slice(i, i + 50).map(f => client.conn.sendRequest(CallSitesRequest.type, { uri: pathToFileURL(f).href }));
+      for (const r of await Promise.all(batch)) sites += r.sites.length;
+    }
+    const indexMs = performance.now() - t0;
+    return { files: files.length, lines, sites, parseMs, indexMs, idle, after: procStatus(client.proc.pid!) };
+  } finally {
+    await client.shutdown().catch(() => client.kill());
+  }
+}
+
+async function main() {
+  const tmp = mkdtempSync(join(os.tmpdir(), 'timerscope-lsp-bench-'));
+  try {
+    const cpu = os.cpus();
+    console.log(`language-server benchmark, ${new Date().toISOString()}, node ${process.version}, ${cpu[0]?.model ?? '?'} × ${cpu.length}, `
+      + `${(os.totalmem() / 2 ** 30).toFixed(1)} GB, load average ${os.loadavg().map(l => l.toFixed(1)).join(' ')}`);
+    const text = generateSource(10_000);
+    const api = loadBundledAnalysis(tmp);
+
+    const a = benchApi(api, text);
+    console.log(`\n10,000-line file (${text.split('\n').length} lines, ${a.sites} timer calls, ${a.findings} findings), medians of ${RUNS} runs / ${EDITS} edits:`);
+    console.log(`  baseline: TypeScript parse ${ms(median(a.parseMs))}; TypeScript incremental re-parse of one edit ${ms(median(a.reparseMs))}`);
+    console.log(`  API first parse + analysis   ${ms(median(a.firstMs))}  (${(median(a.firstMs) / median(a.parseMs)).toFixed(2)}× a plain parse)`);
+    console.log(`  API analysis after the parse ${ms(median(a.analyzeMs))}  (best ${ms(best(a.analyzeMs))}; ${(median(a.analyzeMs) / median(a.parseMs)).toFixed(2)}× a plain parse)`);
+    console.log(`  API edit: re-parse + re-analysis ${ms(median(a.editMs))} (best ${ms(best(a.editMs))}, p95 ${ms(p95(a.editMs))}; ${(median(a.editMs) / median(a.reparseMs)).toFixed(2)}× TypeScript's re-parse alone)`);
+
+    const s = await benchServerFile(text);
+    console.log(`  server didOpen → diagnostics ${ms(s.openMs)} (${s.diagnostics} diagnostics); codeLens ${ms(s.lensMs)} (${s.lenses} lenses)`);
+    console.log(`  server didChange → diagnostics ${ms(median(s.editMs))} (best ${ms(best(s.editMs))}, p95 ${ms(p95(s.editMs))}; ${(median(s.editMs) / median(a.reparseMs)).toFixed(2)}× TypeScript's re-parse alone)`);
+
+    const w = await benchWorkspace(join(tmp, 'workspace'), api.ts);
+    console.log(`\n${w.files}-file workspace (${w.lines} lines, ${w.sites} timer calls) indexed by the server from disk:`);
+    console.log(`  baseline: TypeScript parse of every file in-process ${ms(w.parseMs)}`);
+    console.log(`  server timerscope/callSites for every file ${ms(w.indexMs)} (${(w.indexMs / w.parseMs).toFixed(2)}× the plain parses)`);
+    if (w.idle && w.after) {
+      console.log(`  server RSS: idle ${w.idle.rssMb.toFixed(0)} MB, after indexing ${w.after.rssMb.toFixed(0)} MB, peak ${w.after.peakMb.toFixed(0)} MB (${(w.after.peakMb / w.idle.rssMb).toFixed(2)}× idle)`);
+    }
+
+    const after = median(a.analyzeMs);
+    const edit = median(s.editMs);
+    console.log('');
+    console.log(`machine load average at the end: ${os.loadavg().map(l => l.toFixed(1)).join(' ')} (${cpu.length} cores): absolute times scale with it, the ratios much less`);
+    console.log(`target: analysis of the 10,000-line file after the first parse < 100 ms: ${ms(after)} ${after < 100 ? 'PASS' : 'FAIL'}`);
+    console.log(`target: edit re-analysed < 20 ms (server, didChange → diagnostics, median): ${ms(edit)} ${edit < 20 ? 'PASS' : 'FAIL'}`);
+    if (w.after) console.log(`target: workspace peak RSS < 200 MB: ${w.after.peakMb.toFixed(0)} MB ${w.after.peakMb < 200 ? 'PASS' : 'FAIL'}`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch(err => {
+  console.error(err);
+  process.exit(1);
+});
