@@ -52,6 +52,8 @@ const RULE_KIND: Record<FindingRule, MarkKind> = {
 };
 
 const rank = (k: MarkKind) => MARK_KINDS.indexOf(k);
+/** Fires needed before lateness and callback percentiles mark a line. */
+const MIN_FIRES = 5;
 
 /** The marker kind of a line and why, from findings first, then the user's thresholds. */
 export function classify(sites: SiteView[], findings: Finding[], t: Thresholds): { kind: MarkKind; reason: string } {
@@ -60,13 +62,17 @@ export function classify(sites: SiteView[], findings: Finding[], t: Thresholds):
     if (!best || rank(kind) < rank(best.kind)) best = { kind, reason };
   };
   for (const f of findings) {
+    // Informational findings (e.g. "keeps the process alive") are told in the hover, not painted.
+    if (f.severity === 'info') continue;
     const kind = f.rule === 'keepalive' && f.severity === 'error' ? 'leak' : RULE_KIND[f.rule] ?? 'late';
     consider(kind, `${f.rule}: ${f.message}`);
   }
   const s = sumSites(sites);
   if (s.growing && s.live >= t.leakLive) consider('leak', `leak: ${formatCount(s.live)} live and growing`);
-  if (s.latenessP99Ms !== undefined && s.latenessP99Ms > t.lateMs) consider('late', `late: p99 ${formatMs(s.latenessP99Ms)} behind schedule`);
-  if (s.callbackP99Ms !== undefined && s.callbackP99Ms > t.callbackMs) consider('late', `long callback: p99 ${formatMs(s.callbackP99Ms)}`);
+  // A percentile of a handful of fires is noise (the live findings use the same minimum).
+  const enoughFires = s.fired === undefined || s.fired >= MIN_FIRES;
+  if (enoughFires && s.latenessP99Ms !== undefined && s.latenessP99Ms > t.lateMs) consider('late', `late: p99 ${formatMs(s.latenessP99Ms)} behind schedule`);
+  if (enoughFires && s.callbackP99Ms !== undefined && s.callbackP99Ms > t.callbackMs) consider('late', `long callback: p99 ${formatMs(s.callbackP99Ms)}`);
   const rate = Math.max(0, ...sites.map(x => x.createdPerSecond ?? 0));
   if (rate > t.churnPerSecond) consider('churn', `churn: ${formatCount(Math.round(rate))} created per second`);
   if (s.refed === 0 && s.live > 0) consider('unrefd', "unref'd: does not keep the process alive");

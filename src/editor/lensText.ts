@@ -52,8 +52,9 @@ export function lensText(s: SiteView): string {
   const parts = [`${formatCount(s.live)} live`];
   if (s.growing) parts[0] += ' ↑';
   if (s.fired !== undefined) parts.push(`${formatCount(s.fired)} fired`);
-  if (s.latenessP99Ms !== undefined) parts.push(`p99 late ${formatMs(s.latenessP99Ms)}`);
-  if (s.callbackP99Ms !== undefined) parts.push(`cb p99 ${formatMs(s.callbackP99Ms)}`);
+  // Percentiles of no fires are no numbers.
+  if (s.fired !== 0 && s.latenessP99Ms !== undefined) parts.push(`p99 late ${formatMs(s.latenessP99Ms)}`);
+  if (s.fired !== 0 && s.callbackP99Ms !== undefined) parts.push(`cb p99 ${formatMs(s.callbackP99Ms)}`);
   if (s.fired === undefined && s.refed !== undefined) {
     // Snapshot numbers: no fire statistics, but the ref state is known.
     parts.push(s.refed === s.live ? "ref'd" : s.refed === 0 ? "unref'd" : `${formatCount(s.refed)} ref'd`);

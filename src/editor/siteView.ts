@@ -143,3 +143,46 @@ export function withHistory(prev: SiteView[] | undefined, next: SiteView[], maxH
     return { ...s, liveHistory, growing: s.growing ?? growing };
   });
 }
+
+/**
+ * Snapshot sites (timers, ref state, callback) with the live agent's numbers (fires, lateness, callback
+ * time, churn) laid over them. Sites are matched by thread, file, line and kind: the snapshot infers the
+ * call's column statically while the agent reads it from a stack, and the two may differ by a few columns.
+ * Sites the agent saw but the snapshot did not (no timer alive right now) are kept with their live numbers.
+ */
+export function mergeLiveSites(snapshotSites: SiteView[], liveSites: SiteView[]): SiteView[] {
+  const lineKey = (s: SiteView) => `${s.threadId ?? 0}|${s.file}:${s.line}|${s.kind}`;
+  const live = new Map<string, SiteView[]>();
+  for (const s of liveSites) live.set(lineKey(s), [...(live.get(lineKey(s)) ?? []), s]);
+  const used = new Set<SiteView>();
+  const own = liveSites.length ? snapshotSites.filter(s => !isAgentFile(s.file)) : snapshotSites;
+  const out = own.map(s => {
+    const candidates = (live.get(lineKey(s)) ?? []).filter(l => !used.has(l));
+    const l = candidates.find(c => c.column === s.column) ?? candidates[0];
+    if (!l) return s;
+    used.add(l);
+    return {
+      ...s,
+      // The agent sees every timer; snapshots taken while it is in attribute new timers to its wrapper.
+      live: l.live,
+      created: l.created,
+      cleared: l.cleared,
+      fired: l.fired,
+      latenessP99Ms: l.latenessP99Ms,
+      callbackP99Ms: l.callbackP99Ms,
+      overlaps: l.overlaps,
+      createdPerSecond: l.createdPerSecond,
+      // The agent's history is sampled every second: a better trend than the snapshot polls.
+      growing: l.growing ?? s.growing,
+      liveHistory: l.liveHistory && l.liveHistory.length > 1 ? l.liveHistory : s.liveHistory,
+      callbackName: s.callbackName ?? l.callbackName,
+    };
+  });
+  for (const l of liveSites) if (!used.has(l)) out.push(l);
+  return out;
+}
+
+/** The in-target agent's own script (its sourceURL): never a user's site. */
+export function isAgentFile(file: string): boolean {
+  return /(^|[\\/])timerscope-agent\.js$/.test(file);
+}

@@ -9,6 +9,7 @@ import { planDecorations, userFileFilter, type DecorationPlan, type LineMark } f
 import type { LiveCodeLensProvider } from '../editor/hoverAndLens';
 import { siteKey } from '../editor/siteView';
 import { ContextKeys } from '../shared/contributions';
+import type { Disposable } from '../model/emitter';
 import type { Snapshot } from '../shared/snapshot';
 import type { TimerscopeSettings } from '../shared/settings';
 import { emptyRecording, type TimelineHub } from '../views/timelineHub';
@@ -38,7 +39,7 @@ export class LiveView implements vscode.Disposable {
   onPlan?: (plan: DecorationPlan, sessions: ProcessSession[]) => void;
   private scheduled?: NodeJS.Timeout;
   private attached = false;
-  private timelineOf?: { session: ProcessSession; feed: SnapshotTimelineFeed; last?: Snapshot };
+  private timelineOf?: { session: ProcessSession; feed?: SnapshotTimelineFeed; last?: Snapshot; off?: Disposable };
   private readonly off: () => void;
 
   constructor(private readonly p: LiveViewParts) {
@@ -83,11 +84,16 @@ export class LiveView implements vscode.Disposable {
     this.onPlan?.(this.plan, sessions);
   }
 
-  /** The timeline follows one process: the newest live one. Snapshots become deltas until a live agent exists. */
+  /**
+   * The timeline follows one process: the newest live one. It is fed by the live agent's deltas once the
+   * agent is in, and by snapshots turned into deltas until then (or when the agent cannot be injected).
+   */
   private feedTimeline(sessions: ProcessSession[]): void {
+    const hub = this.p.timeline;
     const cur = this.timelineOf;
     if (cur && (!sessions.includes(cur.session) || cur.session.state !== 'live')) {
-      this.p.timeline.endSession(cur.session.state === 'exited' ? 'the process exited' : 'detached');
+      cur.off?.dispose();
+      hub.endSession(cur.session.state === 'exited' ? 'the process exited' : 'detached');
       this.timelineOf = undefined;
     }
     if (!this.timelineOf) {
@@ -95,17 +101,24 @@ export class LiveView implements vscode.Disposable {
       if (!next) return;
       const t0 = Date.now();
       this.timelineOf = { session: next, feed: new SnapshotTimelineFeed(t0) };
-      this.p.timeline.startSession({ ...emptyRecording(), t0, process: { pid: next.pid ?? 0, nodeVersion: next.nodeVersion ?? '', argv: [] } }, next.name, true);
+      hub.startSession({ ...emptyRecording(), t0, process: { pid: next.pid ?? 0, nodeVersion: next.nodeVersion ?? '', argv: [] } }, next.name, true);
     }
     const t = this.timelineOf;
+    const live = t.session.live;
+    if (t.feed && live && !live.ended) {
+      t.feed = undefined;
+      hub.startSession(live.recording(), t.session.name, true);
+      t.off = live.onDelta(d => hub.pushDelta(d));
+    }
     const snap = t.session.lastSnapshot;
-    if (snap && snap !== t.last) {
+    if (t.feed && snap && snap !== t.last) {
       t.last = snap;
-      this.p.timeline.pushDelta(t.feed.next(snap));
+      hub.pushDelta(t.feed.next(snap));
     }
   }
 
   dispose(): void {
+    this.timelineOf?.off?.dispose();
     if (this.scheduled) clearTimeout(this.scheduled);
     this.off();
   }

@@ -6,10 +6,12 @@
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import type { TargetConnection } from '../inspector/connect';
+import { startLiveSession, type LiveSession } from '../inspector/liveSession';
 import { takeSnapshot } from '../inspector/snapshot';
+import type { LiveThresholds } from '../model/liveSettings';
 import type { Finding } from '../shared/findings';
 import type { Snapshot } from '../shared/snapshot';
-import { absoluteFile, sitesFromSnapshot, withHistory, type SiteView } from '../editor/siteView';
+import { absoluteFile, mergeLiveSites, sitesFromSnapshot, sitesFromWatchReport, withHistory, type SiteView } from '../editor/siteView';
 
 export type SessionState = 'attaching' | 'live' | 'detached' | 'exited' | 'error';
 
@@ -24,6 +26,8 @@ export type Logger = {
 };
 
 let nextId = 1;
+const LIVE_APPLY_MS = 250;
+const LIVE_SNAPSHOT_FACTOR = 5;
 
 /** A named, attached Node.js process. */
 export class ProcessSession {
@@ -37,6 +41,11 @@ export class ProcessSession {
   findings: Finding[] = [];
   lastSnapshot?: Snapshot;
   lastError?: string;
+  /** The live agent (fires, lateness, callback time, findings), once injected. */
+  live?: LiveSession;
+  private snapshotSites: SiteView[] = [];
+  private liveSites: SiteView[] = [];
+  private liveTimer?: NodeJS.Timeout;
   private readonly events = new EventEmitter();
   private timer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
@@ -46,7 +55,7 @@ export class ProcessSession {
   constructor(
     readonly conn: TargetConnection,
     readonly origin: SessionOrigin,
-    private readonly opts: { refreshMs: number; log: Logger; name?: string },
+    private readonly opts: { refreshMs: number; log: Logger; name?: string; liveThresholds?: () => Partial<LiveThresholds> },
   ) {
     this.name = opts.name ?? origin.detail;
     void conn.closed.then(() => this.onClosed());
@@ -71,7 +80,9 @@ export class ProcessSession {
   private schedule(): void {
     if (this.disposed || this.state !== 'live') return;
     // The refresh cadence of the UI (not a synchronisation): a snapshot costs the target a few ms.
-    this.timer = setTimeout(() => void this.refresh().finally(() => this.schedule()), this.opts.refreshMs);
+    // With the agent in, snapshots only add ref state and per-timer rows: poll them less often.
+    const every = this.live && !this.live.ended ? this.opts.refreshMs * LIVE_SNAPSHOT_FACTOR : this.opts.refreshMs;
+    this.timer = setTimeout(() => void this.refresh().finally(() => this.schedule()), every);
   }
 
   /** Takes a snapshot and updates the sites; concurrent calls share one round trip. */
@@ -115,7 +126,51 @@ export class ProcessSession {
       const script = snap.process.argv[1] ? path.basename(snap.process.argv[1]) : 'node';
       this.name = `${script} (pid ${snap.process.pid})`;
     }
-    this.sites = withHistory(this.sites, sitesFromSnapshot(snap));
+    this.snapshotSites = withHistory(this.snapshotSites, sitesFromSnapshot(snap));
+    this.sites = mergeLiveSites(this.snapshotSites, this.liveSites);
+  }
+
+  /**
+   * Injects the live agent (src/inspector/liveSession.ts). Without it the session still works from
+   * snapshots alone (counts, ref state), so a failure is a warning, not an error.
+   * Worker threads are left to js-debug when we share its session: it attaches them as child debug
+   * sessions of their own, and NodeWorker.enable/disable on its session would disturb that.
+   */
+  async startLive(): Promise<void> {
+    if (this.disposed || this.conn.isClosed()) return;
+    try {
+      const live = await startLiveSession(this.conn, {
+        thresholds: this.opts.liveThresholds?.(),
+        workers: this.origin.type !== 'debug',
+        onWarning: m => this.opts.log.warn(`${this.name}: ${m}`),
+      });
+      if (this.disposed) return void (await live.stop().catch(() => undefined));
+      this.live = live;
+      live.onDidUpdate(() => this.scheduleLiveApply());
+      live.onDidEnd(({ reason }) => this.opts.log.info(`${this.name}: live mode ended: ${reason}`));
+      this.opts.log.info(`${this.name}: live mode on (fires, lateness, callback time)`);
+      this.applyLive();
+    } catch (err) {
+      this.opts.log.warn(`${this.name}: live mode unavailable, showing snapshots only: ${(err as Error).message}`);
+    }
+  }
+
+  /** Batches arrive many times a second: fold them into the UI a few times a second at most. */
+  private scheduleLiveApply(): void {
+    this.liveTimer ??= setTimeout(() => {
+      this.liveTimer = undefined;
+      this.applyLive();
+    }, LIVE_APPLY_MS);
+  }
+
+  private applyLive(): void {
+    const live = this.live;
+    if (!live || this.disposed) return;
+    this.cwd ??= live.process.cwd;
+    this.liveSites = sitesFromWatchReport(live.report(), this.cwd);
+    this.sites = mergeLiveSites(this.snapshotSites, this.liveSites);
+    this.findings = live.findings().map(f => ({ ...f, site: { ...f.site, file: absoluteFile(f.site.file, this.cwd) } }));
+    this.emit();
   }
 
   /** A fresh snapshot for the palette commands (also refreshes the editor). */
@@ -126,18 +181,14 @@ export class ProcessSession {
     return snap;
   }
 
-  /** Findings with absolute files (the live session reports them relative to the target's cwd). */
-  setFindings(findings: Finding[]): void {
-    this.findings = findings.map(f => ({ ...f, site: { ...f.site, file: absoluteFile(f.site.file, this.cwd) } }));
-    this.emit();
-  }
-
   private emit(): void {
     this.events.emit('update');
   }
 
   private onClosed(): void {
     if (this.disposed) return;
+    if (this.liveTimer) clearTimeout(this.liveTimer);
+    this.liveTimer = undefined;
     this.state = 'exited';
     this.stopTimer();
     this.opts.log.info(`${this.name}: the process exited or closed its inspector`);
@@ -154,7 +205,10 @@ export class ProcessSession {
     if (this.disposed) return;
     this.disposed = true;
     this.stopTimer();
+    if (this.liveTimer) clearTimeout(this.liveTimer);
     this.state = 'detached';
+    // Remove the agent first (restores every timer) so the target is left as we found it.
+    await this.live?.stop().catch(() => undefined);
     await this.conn.close({ killChild: this.origin.type === 'launch' }).catch(() => undefined);
     this.emit();
     this.events.removeAllListeners();

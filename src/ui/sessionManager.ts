@@ -4,13 +4,20 @@
  */
 import { EventEmitter } from 'node:events';
 import { openTarget, type ConnectOptions } from '../inspector/connect';
+import type { LiveThresholds } from '../model/liveSettings';
+import type { Thresholds } from '../shared/settings';
 import { ProcessSession, type Logger, type SessionOrigin } from './processSession';
+
+/** The user's SLO settings as the live findings' thresholds (the rest keep the engine's defaults). */
+export function liveThresholdsOf(t: Thresholds): Partial<LiveThresholds> {
+  return { lateSloMs: t.lateMs, callbackLongMs: t.callbackMs, churnPerSecond: t.churnPerSecond, leakMinLive: t.leakLive };
+}
 
 export class SessionManager {
   private readonly sessions = new Map<string, ProcessSession>();
   private readonly events = new EventEmitter();
 
-  constructor(private readonly opts: { log: Logger; refreshMs: () => number }) {}
+  constructor(private readonly opts: { log: Logger; refreshMs: () => number; thresholds?: () => Thresholds }) {}
 
   /** Fires when a session is added, removed or has new data. */
   onDidChange(listener: () => void): () => void {
@@ -35,13 +42,21 @@ export class SessionManager {
   async attach(connect: ConnectOptions, origin: SessionOrigin, name?: string): Promise<ProcessSession> {
     this.opts.log.info(`attaching: ${origin.type} ${origin.detail}`);
     const conn = await openTarget(connect);
-    const session = new ProcessSession(conn, origin, { refreshMs: this.opts.refreshMs(), log: this.opts.log, name });
+    const thresholds = this.opts.thresholds;
+    const session = new ProcessSession(conn, origin, {
+      refreshMs: this.opts.refreshMs(),
+      log: this.opts.log,
+      name,
+      liveThresholds: thresholds && (() => liveThresholdsOf(thresholds())),
+    });
     this.sessions.set(session.id, session);
     session.onDidUpdate(() => this.events.emit('change'));
     if (connect.launch) await conn.resume();
     await session.start();
     this.opts.log.info(`attached: ${session.name} (${conn.url})`);
     this.events.emit('change');
+    // The attach is done once the first snapshot is shown; live numbers follow when the agent is in.
+    void session.startLive();
     return session;
   }
 

@@ -78,3 +78,16 @@ test('globToRegExp and userFileFilter', () => {
   assert.equal(isUser('/w/dist/a.js'), false);
   assert.equal(isUser('node:timers'), false, 'not an absolute path');
 });
+
+test('informational findings are told in the hover but do not paint the line', () => {
+  const f = { rule: 'keepalive', severity: 'info', message: "1 ref'd interval timer(s) keep the process alive", site: { file: '/w/src/a.js', line: 10, column: 3 } } as Finding;
+  const plan = planDecorations([{ processName: 'p', sites: [site({ fired: 20 })], findings: [f] }], T, all);
+  const m = plan.get('/w/src/a.js')![0];
+  assert.equal(m.kind, 'healthy');
+  assert.match(m.hover, /- \*\*keepalive\*\* \(info\): 1 ref'd interval/);
+});
+
+test('lateness of fewer than five fires does not mark a line late', () => {
+  assert.equal(classify([site({ fired: 2, latenessP99Ms: 400, callbackP99Ms: 300 })], [], T).kind, 'healthy');
+  assert.equal(classify([site({ fired: 5, latenessP99Ms: 400 })], [], T).kind, 'late');
+});

@@ -33,3 +33,7 @@ test('sumSites adds counts and keeps the worst percentiles of two sites on one l
   assert.equal(s.latenessP99Ms, 40);
   assert.equal(s.growing, true);
 });
+
+test('a live site that never fired shows no percentiles', () => {
+  assert.equal(lensText(site({ live: 1, fired: 0, latenessP99Ms: 0, callbackP99Ms: 0 })), '1 live · 0 fired');
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { absoluteFile, siteKey, sitesFromSnapshot, withHistory, type SiteView } from '../../../src/editor/siteView';
+import { absoluteFile, mergeLiveSites, siteKey, sitesFromSnapshot, withHistory, type SiteView } from '../../../src/editor/siteView';
 import type { SnapshotTimer } from '../../../src/shared/snapshot';
 import { buildTree } from '../../../src/ui/treeModel';
 import { snapshotOf } from './fixtures';
@@ -63,4 +63,26 @@ test('buildTree: process → site → timer with counts, badges, relative labels
   const [withInternal] = buildTree([{ id: 's1', name: 'p', state: 'live', sites, findings: 0 }], { showInternal: true });
   assert.equal(withInternal.children.length, 2);
   assert.equal(withInternal.children.find(c => c.label.startsWith('node:'))!.mark, 'healthy');
+});
+
+test('mergeLiveSites: live numbers over snapshot sites, matched by line when columns differ; agent-attributed sites dropped', () => {
+  const snap: SiteView[] = [
+    { file: '/w/a.js', line: 11, column: 21, kind: 'interval', delayMs: 1000, live: 40, refed: 40, timers: [] },
+    { file: '/w/a.js', line: 30, column: 1, kind: 'timeout', delayMs: 5, live: 1, refed: 0 },
+    { file: 'timerscope-agent.js', line: 460, column: 16, kind: 'interval', live: 52, refed: 52 },
+  ];
+  const live: SiteView[] = [
+    { file: '/w/a.js', line: 11, column: 19, kind: 'interval', delayMs: 1000, live: 92, fired: 300, latenessP99Ms: 12, callbackP99Ms: 1, growing: true, liveHistory: [10, 50, 92] },
+    { file: '/w/b.js', line: 3, column: 1, kind: 'immediate', live: 0, fired: 1000 },
+  ];
+  const merged = mergeLiveSites(snap, live);
+  assert.deepEqual(merged.map(s => `${s.file}:${s.line}`), ['/w/a.js:11', '/w/a.js:30', '/w/b.js:3']);
+  const [a, b] = merged;
+  assert.equal(a.live, 92, 'the agent counts timers the snapshot attributes to its wrapper');
+  assert.equal(a.refed, 40);
+  assert.equal(a.fired, 300);
+  assert.equal(a.column, 21, 'the snapshot position stays');
+  assert.deepEqual(a.liveHistory, [10, 50, 92]);
+  assert.equal(b.fired, undefined, 'no live data: snapshot numbers only');
+  assert.deepEqual(mergeLiveSites(snap, []).length, 3, 'without the agent nothing is dropped');
 });
