@@ -43,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): TimerscopeApi {
   const read = () => readSettings(key => vscode.workspace.getConfiguration(CONFIG_SECTION).get(key));
   let settings = read();
   const log = new OutputLog(settings.logLevel);
-  const sessions = (sessionsToClose = new SessionManager({ log, refreshMs: () => settings.refreshMs, thresholds: () => settings.thresholds }));
+  const sessions = (sessionsToClose = new SessionManager({ log, refreshMs: () => settings.refreshMs, thresholds: () => settings.thresholds, liveMode: () => settings.liveMode }));
   const decorations = new DecorationController(context.extensionUri);
   const planOf = (): DecorationPlan => view.plan;
   const lenses = new LiveCodeLensProvider(planOf, () => false, () => settings.codeLens);

@@ -55,6 +55,8 @@ export function lensText(s: SiteView): string {
   // Percentiles of no fires are no numbers.
   if (s.fired !== 0 && s.latenessP99Ms !== undefined) parts.push(`p99 late ${formatMs(s.latenessP99Ms)}`);
   if (s.fired !== 0 && s.callbackP99Ms !== undefined) parts.push(`cb p99 ${formatMs(s.callbackP99Ms)}`);
+  // Live numbers (the issue's format); an unref'd site says so, since it cannot keep the process alive.
+  if (s.fired !== undefined && s.refed === 0 && s.live > 0) parts.push("unref'd");
   if (s.fired === undefined && s.refed !== undefined) {
     // Snapshot numbers: no fire statistics, but the ref state is known.
     parts.push(s.refed === s.live ? "ref'd" : s.refed === 0 ? "unref'd" : `${formatCount(s.refed)} ref'd`);

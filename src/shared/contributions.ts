@@ -73,6 +73,7 @@ export enum Settings {
   TimelineWindowSeconds = 'timeline.windowSeconds',
   CodeLens = 'codeLens.enabled',
   Decorations = 'decorations.enabled',
+  LiveMode = 'liveMode.enabled',
   LogLevel = 'logLevel',
 }
 

@@ -30,6 +30,8 @@ export type TimerscopeSettings = {
   refreshMs: number;
   codeLens: boolean;
   decorations: boolean;
+  /** Inject the live agent (fires, lateness, callback time); off: snapshots only. */
+  liveMode: boolean;
   logLevel: LogLevel;
 };
 
@@ -42,6 +44,7 @@ export const DEFAULT_SETTINGS: TimerscopeSettings = {
   refreshMs: 1000,
   codeLens: true,
   decorations: true,
+  liveMode: true,
   logLevel: 'info',
 };
 
@@ -69,6 +72,7 @@ export function readSettings(get: Getter): TimerscopeSettings {
     refreshMs: Math.max(250, positive(get(Settings.RefreshMs), d.refreshMs)),
     codeLens: get<boolean>(Settings.CodeLens) !== false,
     decorations: get<boolean>(Settings.Decorations) !== false,
+    liveMode: get<boolean>(Settings.LiveMode) !== false,
     logLevel: oneOf(get(Settings.LogLevel), ['error', 'warn', 'info', 'debug'] as const, d.logLevel),
   };
 }

@@ -17,7 +17,7 @@ export class SessionManager {
   private readonly sessions = new Map<string, ProcessSession>();
   private readonly events = new EventEmitter();
 
-  constructor(private readonly opts: { log: Logger; refreshMs: () => number; thresholds?: () => Thresholds }) {}
+  constructor(private readonly opts: { log: Logger; refreshMs: () => number; thresholds?: () => Thresholds; liveMode?: () => boolean }) {}
 
   /** Fires when a session is added, removed or has new data. */
   onDidChange(listener: () => void): () => void {
@@ -56,7 +56,7 @@ export class SessionManager {
     this.opts.log.info(`attached: ${session.name} (${conn.url})`);
     this.events.emit('change');
     // The attach is done once the first snapshot is shown; live numbers follow when the agent is in.
-    void session.startLive();
+    if (this.opts.liveMode?.() !== false) void session.startLive();
     return session;
   }
 

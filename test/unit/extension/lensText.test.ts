@@ -37,3 +37,8 @@ test('sumSites adds counts and keeps the worst percentiles of two sites on one l
 test('a live site that never fired shows no percentiles', () => {
   assert.equal(lensText(site({ live: 1, fired: 0, latenessP99Ms: 0, callbackP99Ms: 0 })), '1 live · 0 fired');
 });
+
+test("live lens of an unref'd site says unref'd", () => {
+  assert.equal(lensText(site({ live: 1, refed: 0, fired: 0 })), "1 live · 0 fired · unref'd");
+  assert.equal(lensText(site({ live: 2, refed: 2, fired: 7, latenessP99Ms: 3, callbackP99Ms: 0.2 })), '2 live · 7 fired · p99 late 3 ms · cb p99 0.2 ms');
+});
