@@ -25,8 +25,12 @@ type Req = (name: string) => any;
 function getRequire(): Req | undefined {
   const p = process as unknown as { getBuiltinModule?: Req; mainModule?: { require: Req } };
   if (typeof p.getBuiltinModule === 'function') return (n: string) => p.getBuiltinModule!(n);
-  if (typeof require === 'function') return require as Req;
   if (p.mainModule && typeof p.mainModule.require === 'function') return (n: string) => p.mainModule!.require(n);
+  // Not `require`: in this bundle esbuild turns it into a shim that throws when no real one is in scope
+  // (Runtime.evaluate runs at global scope). `Runtime.evaluate` with includeCommandLineAPI puts Node's
+  // `require` on the global object while it runs (ESM programs on Node < 20.16).
+  const globalRequire = (globalThis as { require?: unknown }).require;
+  if (typeof globalRequire === 'function') return globalRequire as Req;
   return undefined;
 }
 
@@ -162,6 +166,8 @@ function createAgent(req: Req) {
         // A new host took over (the old one vanished): push to its binding from now on.
         opts.binding = o.binding;
         takeBinding(o.binding);
+        sites.resendAll();
+        TimerTracker.reportAgain();
         return hello(0, true);
       }
       opts = { ...DEFAULT_AGENT_OPTIONS, ...o };

@@ -79,6 +79,8 @@ function textOf(fn: Function): string {
 export class SiteTable {
   /** Sites not yet sent to the host. */
   fresh: AgentSite[] = [];
+  /** Every site so far (a host that takes over a running agent gets them all again). */
+  private readonly all: AgentSite[] = [];
   /** A callback per site, for the host to resolve `[[FunctionLocation]]` of. */
   readonly callbacks: unknown[] = [];
   private readonly byKey = new Map<string, number>();
@@ -97,7 +99,9 @@ export class SiteTable {
       id = this.callbacks.length;
       this.byKey.set(key, id);
       this.callbacks.push(fn);
-      this.fresh.push({ id, ...make() });
+      const site = { id, ...make() };
+      this.fresh.push(site);
+      this.all.push(site);
     }
     return id;
   }
@@ -160,6 +164,11 @@ export class SiteTable {
     if (typeof fn !== 'function') return false;
     const cls = this.classes.get(fn);
     return !cls || cls.poly || cls.site < 0;
+  }
+
+  /** The next batch carries every site again. */
+  resendAll(): void {
+    this.fresh = this.all.slice();
   }
 
   takeFresh(): AgentSite[] | undefined {

@@ -66,6 +66,8 @@ const marks: [number, number, number][] = [];
  * (cheap on the hot path), then weakly, pruned about once a second.
  */
 let gone: Tracked[] = [];
+/** A new host took over: report every live timer (and every site's counts) again in the next batch. */
+let reportAgain = false;
 let goneRefs: WeakRef<Tracked>[] = [];
 const descriptors = new Map<string, PropertyDescriptor | undefined>();
 const HOOKED = ['_idleStart', '_onTimeout', '_destroyed'] as const;
@@ -284,6 +286,14 @@ class Tracked extends ReturnOverride {
       Tracked.report(t, timers);
     }
     winLen = 0;
+    if (reportAgain) {
+      reportAgain = false;
+      for (const t of live) {
+        t.#rep = false;
+        if (t.#site >= 0) Tracked.report(t, timers);
+      }
+      for (const c of counts) if (c) c.dirty = true;
+    }
     if (overflow > 0) {
       // More creations than the window holds: classify the survivors; the rest were only counted.
       for (const t of live) {
@@ -441,6 +451,9 @@ export const TimerTracker = {
     ringT = [];
     ringLen = 0;
     return n;
+  },
+  reportAgain() {
+    reportAgain = true;
   },
   setTokens(n: number) {
     tokens = n;

@@ -107,6 +107,7 @@ export async function startLiveSession(
     const th: Thread = { session, sites: new LiveSiteResolver(session.client, resolver), queue: new Promise<void>(r => (ready = r)) };
     threads.add(th);
     try {
+      await th.sites.prime();
       th.agent = await injectAgent(session, {
         agent: opts.agent,
         onBatch: b => (th.queue = th.queue.then(() => handleBatch(th, b)).catch(() => undefined)),

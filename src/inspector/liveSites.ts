@@ -33,6 +33,14 @@ export class LiveSiteResolver {
     });
   }
 
+  /**
+   * Learns the scripts loaded so far before the agent starts measuring: the Debugger round stalls the
+   * target for a moment, which would otherwise show up as lateness of every timer.
+   */
+  prime(): Promise<void> {
+    return this.ensureScripts(true);
+  }
+
   private async ensureScripts(need: boolean): Promise<void> {
     if (!need) return;
     if (this.collecting) return this.collecting;
@@ -81,8 +89,13 @@ export class LiveSiteResolver {
     const out: ResolvedSite[] = [];
     for (const s of sites) {
       let pos: ResolvedPosition | null = null;
-      if (s.file) pos = await this.resolver.resolveUrl(s.file, s.line ?? 0, s.column ?? 0);
-      else if (s.byCallback) pos = (await this.byCallback(s).catch(() => ({ pos: null }))).pos;
+      try {
+        if (s.file) pos = await this.resolver.resolveUrl(s.file, s.line ?? 0, s.column ?? 0);
+        else if (s.byCallback) pos = (await this.byCallback(s)).pos;
+      } catch (err) {
+        // One unresolvable site must not lose the others: it is kept without a position.
+        if (process.env.TIMERSCOPE_DEBUG) console.error('timerscope: site resolution failed:', err);
+      }
       const internal = Boolean(s.nodeInternal) || pos?.origin === 'node';
       out.push({
         agentId: s.id,

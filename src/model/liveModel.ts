@@ -20,6 +20,8 @@ export type SiteState = {
   fired: number;
   refreshed: number;
   live: number;
+  /** Live count per agent site id merged into this one (their sum is `live`). */
+  liveParts: Map<number, number>;
   lateness: Histogram;
   duration: Histogram;
   driftMs: number;
@@ -64,6 +66,8 @@ export class LiveModel {
   gc = { count: 0, max: 0 };
   nowMs = 0;
   private readonly seenShortLived = new Set<number>();
+  /** Sites by thread, kind and resolved position: the agent may know one line under two keys (stack, callback). */
+  private readonly byPosition = new Map<string, SiteState>();
   /** Worker threads whose Worker handle is unref'd (their timers do not keep the process alive). */
   readonly unrefedThreads = new Set<number>();
 
@@ -95,6 +99,13 @@ export class LiveModel {
     const th = this.threads.get(threadId)!;
     for (const s of sites) {
       const { agentId, ...rest } = s;
+      const key = s.location ? `${threadId}|${s.kind}|${s.location.file}|${s.location.line}|${s.location.column}` : undefined;
+      const same = key !== undefined ? this.byPosition.get(key) : undefined;
+      if (same) {
+        th.sites.set(agentId, same);
+        same.site.callbackName ??= s.callbackName;
+        continue;
+      }
       const site: RecordedSite = { ...rest, id: this.sites.length, threadId };
       const state: SiteState = {
         site,
@@ -103,6 +114,7 @@ export class LiveModel {
         fired: 0,
         refreshed: 0,
         live: 0,
+        liveParts: new Map(),
         lateness: new Histogram(),
         duration: new Histogram(),
         driftMs: 0,
@@ -116,6 +128,7 @@ export class LiveModel {
       };
       this.sites.push(state);
       th.sites.set(agentId, state);
+      if (key !== undefined) this.byPosition.set(key, state);
       this.buffer.sites.push(site);
       (delta.sites ??= []).push(site);
     }
@@ -191,7 +204,10 @@ export class LiveModel {
       site.cleared += cleared;
       site.fired += fired;
       site.refreshed += refreshed;
-      site.live = live;
+      site.liveParts.set(siteId, live);
+      let sum = 0;
+      for (const n of site.liveParts.values()) sum += n;
+      site.live = sum;
     }
     for (const [start, dur] of b.gc ?? []) {
       this.gc.count++;

@@ -1,0 +1,120 @@
+/** The live-session host API against real targets: numbers per site, deltas, recording, and a clean detach. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startLiveSession } from '../../../src/inspector/liveSession';
+import type { RecordingDelta } from '../../../src/shared/recording';
+import { startTarget, until } from '../../helpers/targets';
+import { findingsAt, fixture, reportWhere, siteAt, tagAt } from './liveHelpers';
+
+const file = fixture('live-basic.js');
+
+/** What user code can see of the timer machinery and the global object. */
+const FOOTPRINT = `(() => {
+  const t = setTimeout(() => {}, 1000);
+  const proto = Object.getPrototypeOf(t);
+  const out = {
+    timerKeys: Object.keys(t).join(','),
+    protoKeys: Reflect.ownKeys(proto).map(String).join(','),
+    globals: Reflect.ownKeys(globalThis).map(String).filter(k => k.includes('timerscope')).join(','),
+  };
+  clearTimeout(t);
+  return out;
+})()`;
+
+async function evaluate<T>(conn: { client: any }, expression: string): Promise<T> {
+  const r = await conn.client.Runtime.evaluate({ expression, returnByValue: true });
+  if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text);
+  return r.result.value as T;
+}
+
+test('live session: per-site counts, callback time, refreshes, clears and a leak finding; deltas and recording', async t => {
+  const target = await startTarget(t, file);
+  await target.waitForOutput(/ready/);
+  const conn = await target.connect();
+  const before = await evaluate(conn, FOOTPRINT);
+  const live = await startLiveSession(conn);
+  const deltas: RecordingDelta[] = [];
+  live.onDelta(d => deltas.push(d));
+  const busy = tagAt(file, 'busy');
+  const leak = tagAt(file, 'leak');
+  const guard = tagAt(file, 'guard');
+  const cancelled = tagAt(file, 'cancelled');
+  const r = await reportWhere(live, 'busy fires, leak growth', r =>
+    siteAt(r, file, busy.line).fired >= 8 && findingsAt(r, file, leak.line, 'leak.growth').length > 0 && siteAt(r, file, cancelled.line).created >= 10,
+  );
+
+  const b = siteAt(r, file, busy.line);
+  assert.deepEqual([b.kind, b.delayMs, b.column, b.callbackName, b.live], ['interval', 100, busy.column, 'busyWork', 1]);
+  assert.ok(b.callbackMs.p50 >= 18 && b.callbackMs.p50 < 80, `busyWork runs ~20 ms: ${JSON.stringify(b.callbackMs)}`);
+  assert.ok(b.latenessMs.max < 1000, `lateness is a small number of ms: ${JSON.stringify(b.latenessMs)}`);
+
+  const l = siteAt(r, file, leak.line);
+  assert.deepEqual([l.kind, l.column, l.callbackName, l.cleared], ['interval', leak.column, 'leaked', 0]);
+  assert.ok(l.live >= 5 && l.live === l.created, `every leaked interval is alive: ${l.live}/${l.created}`);
+  assert.equal(findingsAt(r, file, leak.line, 'leak.growth')[0].severity, 'error');
+
+  const g = siteAt(r, file, guard.line);
+  assert.deepEqual([g.kind, g.live, g.fired], ['timeout', 1, 0]);
+  assert.ok((g.refreshed ?? 0) >= 10, `the guard is refreshed every 50 ms: ${g.refreshed}`);
+  assert.equal(findingsAt(r, file, guard.line, 'leak.growth').length, 0, 'a refreshed timer is not a leak');
+
+  const c = siteAt(r, file, cancelled.line);
+  assert.equal(c.live, 0);
+  assert.ok(c.cleared >= c.created - 1 && c.fired === 0, `cleared at once: ${JSON.stringify(c)}`);
+  assert.equal(r.dropped, 0);
+
+  // The timeline input: the busy timer's fires as slices, the same data in deltas and in the recording.
+  const rec = live.recording();
+  const busySite = rec.sites.find(s => s.location?.line === busy.line)!;
+  const busyTimer = rec.timers.find(x => x.siteId === busySite.id)!;
+  const fires = rec.fires.filter(f => f.timerId === busyTimer.id);
+  assert.ok(fires.length >= 8, `recorded fires: ${fires.length}`);
+  for (const f of fires) assert.ok(f.startMs >= f.scheduledMs - 2 && f.durationMs >= 15, JSON.stringify(f));
+  assert.ok(deltas.some(d => d.fires?.some(f => f.timerId === busyTimer.id)), 'deltas carry the fires');
+  assert.ok(deltas.some(d => d.findings?.some(f => f.rule === 'leak.growth')), 'deltas carry findings');
+  assert.ok(deltas.some(d => d.counters?.length), 'deltas carry the live-timer counter');
+
+  const { restored } = await live.stop();
+  assert.ok(restored >= 3, `restored ${restored} timers`);
+  assert.deepEqual(await evaluate(conn, FOOTPRINT), before, 'no accessor, global or binding left behind');
+  // Timers made while watching have their own properties back, ended ones included.
+  const after = await evaluate<{ guard: string; cancelled: string; destroyed: boolean; onTimeout: string }>(
+    conn,
+    `({ guard: Object.keys(fixture.guard).join(','), cancelled: Object.keys(fixture.lastCancelled).join(','),
+        destroyed: fixture.lastCancelled._destroyed, onTimeout: fixture.guard._onTimeout.name })`,
+  );
+  assert.match(after.guard, /_idleStart.*_onTimeout|_onTimeout.*_idleStart/);
+  assert.match(after.cancelled, /_destroyed/);
+  assert.deepEqual([after.destroyed, after.onTimeout], [true, 'idle']);
+  assert.equal(target.child.exitCode, null, 'the target still runs');
+});
+
+test('live session: the agent removes itself when the host vanishes without detaching', async t => {
+  const target = await startTarget(t, file);
+  await target.waitForOutput(/ready/);
+  const conn = await target.connect();
+  const before = await evaluate(conn, FOOTPRINT);
+  const live = await startLiveSession(conn, { agent: { heartbeatTimeoutMs: 1500 } });
+  await reportWhere(live, 'first fires', r => r.sites.some(s => s.fired > 0));
+  await conn.close({ killChild: false });
+  const again = await target.connect();
+  await until('agent gone', async () => ((await evaluate<string>(again, `typeof globalThis.__timerscopeAgent`)) === 'undefined' ? true : undefined), 15000, 200);
+  assert.deepEqual(await evaluate(again, FOOTPRINT), before);
+  assert.equal(await evaluate(again, 'fixture.guard._onTimeout.name'), 'idle');
+});
+
+test('live session: a second session on the same process takes over the running agent', async t => {
+  const target = await startTarget(t, file);
+  await target.waitForOutput(/ready/);
+  const conn = await target.connect();
+  const first = await startLiveSession(conn);
+  await reportWhere(first, 'first fires', r => r.sites.some(s => s.fired > 0));
+  const conn2 = await target.connect();
+  const second = await startLiveSession(conn2);
+  const busy = tagAt(file, 'busy');
+  const r = await reportWhere(second, 'busy fires in the second session', r => r.sites.some(s => s.line === busy.line && s.fired >= 3));
+  assert.ok(r.sites.length > 0);
+  await second.stop();
+  await first.stop();
+  assert.equal(await evaluate(conn, `typeof globalThis.__timerscopeAgent`), 'undefined');
+});
