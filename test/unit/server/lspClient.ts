@@ -27,6 +27,8 @@ export type ClientOptions = {
   configuration?: (item: ConfigurationItem) => unknown;
   /** Advertise `workspace.codeLens.refreshSupport` (default true). */
   refreshSupport?: boolean;
+  /** Node arguments that start the server (default: dist/server.js --stdio). */
+  args?: string[];
 };
 
 const DEADLINE_MS = 20_000;
@@ -72,7 +74,7 @@ export class LspClient {
   /** Spawn the server over stdio and run initialize/initialized. */
   static async start(opts: ClientOptions = {}): Promise<LspClient> {
     if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npm run build\` first`);
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, opts.args ?? [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     let client: LspClient | undefined;
     const stderr: string[] = [];
