@@ -72,6 +72,8 @@ export enum Settings {
   RefreshMs = 'refreshIntervalMs',
   TimelineWindowSeconds = 'timeline.windowSeconds',
   CodeLens = 'codeLens.enabled',
+  /** Per-rule severities of the language server; read by the server itself (src/server/settings.ts). */
+  Rules = 'rules',
   Decorations = 'decorations.enabled',
   LiveMode = 'liveMode.enabled',
   LogLevel = 'logLevel',
