@@ -5,18 +5,23 @@
  *   node --import tsx bench/snapshot.ts [--quick]
  * Targets: 100k timers in under 1 s; no stall over 10 ms; both independent of heap size.
  * Methods: `first` = the first snapshot of a connection (includes the one-time script discovery with the
- * Debugger domain), `timer-lists` = every later snapshot, `query-objects` = the fallback, `idle` = the
- * baseline: the target's longest event-loop delay over a second with no snapshot (the machine's noise).
+ * Debugger domain), `later-cli` = a new connection to a process snapshotted before (the CLI's script URL
+ * cache: no Debugger), `timer-lists` = every later snapshot on one connection, `query-objects` = the
+ * fallback, `idle` = the baseline: the target's longest event-loop delay over half a second with no snapshot
+ * (the machine's noise).
  */
+import { mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { openTarget, type TargetConnection } from '../src/inspector/connect';
+import { fileScriptUrlCache } from '../src/inspector/scriptUrlCache';
 import { takeSnapshot } from '../src/inspector/snapshot';
 
 const quick = process.argv.includes('--quick');
 const timerCounts = quick ? [1000, 10000] : [1000, 10000, 100000];
 const heaps = quick ? [50] : [50, 500];
 const fixture = path.join(__dirname, 'fixtures', 'timerHeap.js');
+const METHODS = ['first', 'later-cli', 'timer-lists', 'query-objects'] as const;
 /** Runs per method (the fallback, which pauses for seconds, runs once). */
 const RUNS = 3;
 
@@ -50,13 +55,24 @@ async function measure(timers: number, heapMb: number): Promise<Row[]> {
       await new Promise(r => setTimeout(r, 500));
       rows.push({ timers, heapMb, method: 'idle', ms: 0, stallMs: await stallNow(conn), found: 0 });
     }
-    for (const method of ['first', 'timer-lists', 'query-objects'] as const) {
+    const cache = fileScriptUrlCache(mkdtempSync(path.join(os.tmpdir(), 'timerscope-bench-')));
+    for (const method of METHODS) {
       for (let i = 0; i < (method === 'query-objects' ? 1 : RUNS); i++) {
-        // Every `first` run is a new connection: its resolver has to learn the script URLs again.
-        const c = method === 'first' && i > 0 ? await openTarget({ ws: conn.url }) : conn;
+        // Every `first` and `later-cli` run is a new connection: its resolver starts empty.
+        const fresh = (method === 'first' && i > 0) || method === 'later-cli';
+        if (method === 'later-cli' && i === 0) {
+          // An earlier CLI run (untimed) fills the cache, as `timerscope snapshot` does.
+          const earlier = await openTarget({ ws: conn.url });
+          await takeSnapshot(earlier, { scriptCache: cache });
+          await earlier.close({ killChild: false });
+        }
+        const c = fresh ? await openTarget({ ws: conn.url }) : conn;
         await c.client.Runtime.evaluate({ expression: '__benchStall.reset()' });
         const t0 = performance.now();
-        const snap = await takeSnapshot(c, { forceQueryObjects: method === 'query-objects' });
+        const snap = await takeSnapshot(c, {
+          forceQueryObjects: method === 'query-objects',
+          scriptCache: method === 'later-cli' ? cache : undefined,
+        });
         const ms = performance.now() - t0;
         rows.push({ timers, heapMb, method, ms, stallMs: await stallNow(c), found: snap.timers.length });
         if (c !== conn) await c.close({ killChild: false });
@@ -81,7 +97,7 @@ async function main() {
   const summary: Record<string, { ms: number; stall: number; worst: number }> = {};
   for (const heapMb of heaps) {
     for (const timers of timerCounts) {
-      for (const method of ['idle', 'first', 'timer-lists', 'query-objects']) {
+      for (const method of ['idle', ...METHODS]) {
         const rs = all.filter(r => r.timers === timers && r.heapMb === heapMb && r.method === method);
         const ms = median(rs.map(r => r.ms));
         const stall = median(rs.map(r => r.stallMs));
@@ -107,6 +123,7 @@ async function main() {
   const worstMedian = (method: string) => Math.max(...stalls(method).map(v => v.stall));
   const worstEver = (method: string) => Math.max(...stalls(method).map(v => v.worst));
   console.log(`one-time script discovery (a connection's first snapshot, Debugger.enable): stall median up to ${worstMedian('first').toFixed(1)} ms, worst ${worstEver('first').toFixed(1)} ms`);
+  console.log(`a later CLI snapshot of the same process (script URL cache): stall median up to ${worstMedian('later-cli').toFixed(1)} ms, worst ${worstEver('later-cli').toFixed(1)} ms`);
   console.log(`target: ${timerCounts[timerCounts.length - 1]} timers in < 1000 ms: ${biggest.ms.toFixed(0)} ms ${biggest.ms < 1000 ? 'PASS' : 'FAIL'}`);
   const lists = worstMedian('timer-lists');
   console.log(

@@ -13,6 +13,7 @@ import { describeActiveHandles } from './remote/handleDescriber';
 import { createTimerWalker, RECORD_SIZE } from './remote/timerWalker';
 import { callOn, locationsOfArray, remoteFunction, type Client, type FunctionLocation } from './remoteObjects';
 import { SourceResolver, type ResolvedPosition } from './sourceResolver';
+import { cacheableScripts, type ScriptUrlCache } from './scriptUrlCache';
 import { findTimerLists, queryTimeoutObjects } from './timerLists';
 
 export type SnapshotOptions = {
@@ -29,6 +30,8 @@ export type SnapshotOptions = {
   onWarning?: (message: string) => void;
   /** Called after each chunk of timers was read (progress for UIs). */
   onProgress?: (timersRead: number) => void;
+  /** Script URLs remembered from earlier connections to the same process (the CLI's file cache). */
+  scriptCache?: ScriptUrlCache;
 };
 
 export const DEFAULT_CHUNK_SIZE = 1000;
@@ -40,11 +43,12 @@ const LOCATION_CHUNK = 500;
 const KINDS: TimerKind[] = ['timeout', 'interval', 'immediate'];
 const GROUP = 'timerscope-snapshot';
 
-type ProcessInfo = { pid: number; nodeVersion: string; argv: string[]; uptimeMs: number; cwd: string; threadId: number };
+type ProcessInfo = { pid: number; nodeVersion: string; argv: string[]; uptimeMs: number; cwd: string; threadId: number; timeOrigin: number };
 
 async function processInfo(client: Client): Promise<ProcessInfo> {
   const r = await client.Runtime.evaluate({
     expression: `({ pid: process.pid, nodeVersion: process.version, argv: process.argv.slice(), uptimeMs: Math.round(process.uptime() * 1000),
+      timeOrigin: typeof performance === 'object' && performance ? performance.timeOrigin : 0,
       cwd: process.cwd(), threadId: (() => { try { return process.getBuiltinModule ? process.getBuiltinModule('worker_threads').threadId : (typeof require === 'function' ? require('worker_threads').threadId : 0); } catch (e) { return 0; } })() })`,
     returnByValue: true,
     silent: true,
@@ -193,12 +197,16 @@ async function snapshotInner(client: Client, opts: SnapshotOptions): Promise<Sna
   const resolver = resolverFor(client, info.cwd);
   const neededScripts = new Set<string>();
   for (const l of [...fns.locations, ...listenerLocs]) if (l) neededScripts.add(l.scriptId);
-  if ([...neededScripts].some(id => !resolver.scriptUrl(id))) {
+  const unknown = () => [...neededScripts].some(id => !resolver.scriptUrl(id));
+  const cacheKey = opts.scriptCache && info.timeOrigin ? `${info.pid}-${info.timeOrigin.toFixed(3)}` : undefined;
+  if (cacheKey && unknown()) resolver.remember(await opts.scriptCache!.load(cacheKey));
+  if (unknown()) {
     await resolver.collectScripts(async () => {
       await Promise.all(
         [...neededScripts].filter(id => !(resolver.scriptUrl(id) ?? 'node:').startsWith('node:')).map(id => resolver.sourceOf(id)),
       );
     });
+    if (cacheKey) await opts.scriptCache!.save(cacheKey, cacheableScripts([...neededScripts].map(id => resolver.scriptInfo(id))));
   }
 
   const indexes = new Map<string, Promise<ScriptIndex | undefined>>();

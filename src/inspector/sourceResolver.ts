@@ -65,11 +65,7 @@ export class SourceResolver {
   async collectScripts(whileOn?: () => Promise<void>): Promise<void> {
     if (isJsDebugProxy(this.client)) return this.collectScriptsViaProxy(whileOn);
     const off = this.client.Debugger.scriptParsed(e => {
-      if (!e.url) return;
-      const info: ScriptInfo = { scriptId: e.scriptId, url: e.url, sourceMapURL: e.sourceMapURL || undefined };
-      this.scripts.set(e.scriptId, info);
-      const p = urlToPath(e.url);
-      if (p) this.byPath.set(p, info);
+      if (e.url) this.remember([{ scriptId: e.scriptId, url: e.url, sourceMapURL: e.sourceMapURL || undefined }]);
     });
     try {
       await this.client.send('Debugger.enable', {});
@@ -87,17 +83,26 @@ export class SourceResolver {
    * would drop the user's breakpoints). Its Debugger is already on, so sources can still be fetched.
    */
   private async collectScriptsViaProxy(whileOn?: () => Promise<void>): Promise<void> {
-    for (const info of (await listScriptsInProcess(this.client).catch(() => undefined)) ?? []) {
-      this.scripts.set(info.scriptId, info);
-      const p = urlToPath(info.url);
-      if (p) this.byPath.set(p, info);
-    }
+    this.remember((await listScriptsInProcess(this.client).catch(() => undefined)) ?? []);
     this.debuggerOn = true;
     try {
       if (whileOn) await whileOn();
     } finally {
       this.debuggerOn = false;
     }
+  }
+
+  /** Adds scripts learnt elsewhere (the Debugger, a private session, a cache of an earlier connection). */
+  remember(scripts: ScriptInfo[]): void {
+    for (const info of scripts) {
+      this.scripts.set(info.scriptId, info);
+      const p = urlToPath(info.url);
+      if (p) this.byPath.set(p, info);
+    }
+  }
+
+  scriptInfo(scriptId: string): ScriptInfo | undefined {
+    return this.scripts.get(scriptId);
   }
 
   scriptUrl(scriptId: string): string | undefined {

@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { UserError } from '../../common/errors';
 import { openTarget } from '../../inspector/connect';
+import { fileScriptUrlCache } from '../../inspector/scriptUrlCache';
 import { takeSnapshot } from '../../inspector/snapshot';
 import { formatSnapshot } from '../../model/snapshotReport';
 import { connectionHelp, parseConnectionArgs } from '../connectionArgs';
@@ -49,6 +50,8 @@ export async function run(argv: string[]): Promise<number> {
     }
     const snap = await takeSnapshot(conn, {
       allowQueryObjects: Boolean(args.values['query-objects']),
+      // A later snapshot of the same process skips the Debugger domain (and its heap-sized stall).
+      scriptCache: fileScriptUrlCache(),
       onWarning: m => console.error(`timerscope: warning: ${m}`),
     });
     const json = JSON.stringify(snap, null, 2);

@@ -1,9 +1,18 @@
-/** Engine behaviours beyond the cases: chunking, the queryObjects fallback, a target that dies mid-way, no side effects. */
+/**
+ * Engine behaviours beyond the cases: chunking, the queryObjects fallback, a target that dies mid-way, no side
+ * effects, script URLs remembered across connections.
+ */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { UserError } from '../../../src/common/errors';
+import type { TargetConnection } from '../../../src/inspector/connect';
+import { fileScriptUrlCache } from '../../../src/inspector/scriptUrlCache';
 import { takeSnapshot } from '../../../src/inspector/snapshot';
+import type { Snapshot } from '../../../src/shared/snapshot';
 import { countAt } from '../../helpers/snapshots';
 import { repoRoot, startTarget } from '../../helpers/targets';
 
@@ -65,4 +74,31 @@ test('a target that exits during the snapshot gives a one-line error', async t =
     }),
     (err: unknown) => err instanceof UserError && /exited or closed its inspector during the snapshot/.test(err.message),
   );
+});
+
+test('script URLs remembered from an earlier connection: a later connection needs no Debugger domain', async t => {
+  const build = spawnSync(process.execPath, [path.join(repoRoot, 'examples', 'build.mjs')], { encoding: 'utf8' });
+  assert.equal(build.status, 0, build.stderr);
+  const target = await startTarget(t, path.join(repoRoot, 'examples', 'dist', 'server.js'), { cwd: repoRoot });
+  await target.waitForOutput(/12 logins and logouts served/);
+  const cache = fileScriptUrlCache(mkdtempSync(path.join(tmpdir(), 'timerscope-scripts-')));
+  /** The CDP methods a connection sends (the resolver enables the Debugger through `send`). */
+  const methodsOf = (conn: TargetConnection) => {
+    const methods: string[] = [];
+    const send = conn.client.send.bind(conn.client) as (m: string, p?: object) => Promise<unknown>;
+    (conn.client as unknown as { send: typeof send }).send = (m, p) => (methods.push(m), send(m, p));
+    return methods;
+  };
+  const a = await target.connect();
+  const sentA = methodsOf(a);
+  const first = await takeSnapshot(a, { scriptCache: cache });
+  assert.ok(sentA.includes('Debugger.enable'), 'the first connection learns script URLs');
+  const b = await target.connect();
+  const sentB = methodsOf(b);
+  const second = await takeSnapshot(b, { scriptCache: cache });
+  assert.ok(!sentB.includes('Debugger.enable'), `the second does not: ${sentB.join(' ')}`);
+  const where = (s: Snapshot) => s.timers.map(x => `${x.kind} ${x.location?.file}:${x.location?.line}:${x.location?.column} ${x.generated?.file}:${x.generated?.line} ${x.internal}`).sort();
+  assert.deepEqual(where(second), where(first));
+  assert.equal(countAt(second, 'examples/src/sessions.ts', 22, 'interval'), 12, 'creation sites inferred from the TypeScript build as before');
+  assert.ok(second.timers.some(x => x.internal && x.location?.file.startsWith('node:')), "Node's own timers keep their node: location");
 });
