@@ -204,6 +204,8 @@ export async function startLiveSession(
         const all = [...threads].sort((a, b) => (a === main ? 1 : 0) - (b === main ? 1 : 0));
         for (const th of all) restored += await (th.agent?.stop() ?? Promise.resolve(0)).catch(() => 0);
         await Promise.all(all.map(th => th.queue));
+        // A last sample, so that the final report's trends include the agent's last batch.
+        if (!ended) model.tick({});
         await workers?.stop().catch(() => undefined);
         end('stopped');
         return { restored };

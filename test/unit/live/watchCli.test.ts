@@ -1,0 +1,66 @@
+/** `timerscope watch` as a user runs it, against real processes: JSON report, --fail-on, plain output, bad input. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { WatchReport } from '../../../src/shared/findings';
+import { runCli } from '../../helpers/cli';
+import { startTarget } from '../../helpers/targets';
+import { findingsAt, fixture, siteAt, tagAt } from './liveHelpers';
+
+const file = fixture('live-basic.js');
+
+function oneLineError(stderr: string): string {
+  const lines = stderr.trim().split('\n').filter(l => l.startsWith('timerscope:'));
+  assert.equal(lines.length, 1, `expected one error line, got:\n${stderr}`);
+  return lines[0];
+}
+
+test('watch --duration --json prints a timerscope.watch/v1 report; --fail-on leak exits 1, --fail-on churn exits 0', async t => {
+  const target = await startTarget(t, file);
+  await target.waitForOutput(/ready/);
+  const res = await runCli(['watch', '--ws', target.url, '--duration', '4s', '--json', '--fail-on', 'leak']);
+  assert.equal(res.code, 1, res.stderr);
+  assert.match(oneLineError(res.stderr), /match --fail-on: leak\.growth/);
+  const r = JSON.parse(res.stdout) as WatchReport;
+  assert.equal(r.schema, 'timerscope.watch/v1');
+  assert.equal(r.process?.pid, target.child.pid);
+  const busy = siteAt(r, file, tagAt(file, 'busy').line);
+  assert.ok(busy.fired >= 10 && busy.callbackMs.p50 >= 18, JSON.stringify(busy));
+  for (const k of ['p50', 'p95', 'p99', 'max'] as const) assert.equal(typeof busy.latenessMs[k], 'number');
+  assert.equal(findingsAt(r, file, tagAt(file, 'leak').line, 'leak.growth').length, 1);
+  assert.equal(typeof r.eventLoopDelayMs.p99, 'number');
+  assert.equal(typeof r.gcPauseMs.count, 'number');
+  assert.equal(r.dropped, 0);
+  assert.ok(r.durationMs! >= 3900, `ran ${r.durationMs} ms`);
+
+  const churn = await runCli(['watch', '--ws', target.url, '--duration', '1500ms', '--json', '--fail-on', 'churn,overlap']);
+  assert.equal(churn.code, 0, churn.stderr);
+  const left = await runCli(['snapshot', '--ws', target.url, '--json']);
+  assert.equal(left.code, 0, left.stderr);
+  assert.equal(target.child.exitCode, null, 'the target keeps running after two watches');
+});
+
+test('watch without a TTY prints findings as lines, then the table; --launch runs and stops the program', async () => {
+  const res = await runCli(['watch', '--duration', '4s', '--launch', '--', 'node', file]);
+  assert.equal(res.code, 0, res.stderr);
+  const leak = tagAt(file, 'leak');
+  assert.match(res.stdout, new RegExp(`^\\[\\+\\d+\\.\\ds\\] error leak\\.growth .*live-basic\\.js:${leak.line}:${leak.column}: `, 'm'));
+  assert.match(res.stdout, /^sev +site +kind +live +trend/m);
+  assert.match(res.stdout, new RegExp(`live-basic\\.js:${tagAt(file, 'busy').line}:1 +interval`));
+  assert.match(res.stdout, /watched \d+\.\d s \(duration\); the agent was removed/);
+});
+
+test('watch: bad input gives one clear line and exit code 2', async () => {
+  for (const [args, re] of [
+    [['watch', '--port', '1', '--fail-on', 'nonsense'], /--fail-on: unknown rule 'nonsense'/],
+    [['watch', '--port', '1', '--duration', 'soon'], /--duration needs a duration like 500ms, 10s or 2m, got 'soon'/],
+    [['watch', '--port', '1', '--threshold', 'bogus=1'], /--threshold needs NAME=NUMBER/],
+    [['record', '--port', '1', '--duration', '0'], /--duration must be longer than 0/],
+  ] as const) {
+    const res = await runCli([...args]);
+    assert.equal(res.code, 2, `${args.join(' ')}: ${res.stderr}`);
+    assert.match(oneLineError(res.stderr), re);
+  }
+  const closed = await runCli(['watch', '--port', '1', '--duration', '1s']);
+  assert.equal(closed.code, 1);
+  assert.match(oneLineError(closed.stderr), /127\.0\.0\.1:1/);
+});
