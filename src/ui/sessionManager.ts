@@ -3,10 +3,10 @@
  * vscode-free: the composition root wires `onDidChange` to the editor, tree and status bar.
  */
 import { EventEmitter } from 'node:events';
-import { openTarget, type ConnectOptions } from '../inspector/connect';
+import type { ConnectOptions } from '../inspector/connect';
 import type { LiveThresholds } from '../model/liveSettings';
 import type { Thresholds } from '../shared/settings';
-import { ProcessSession, type Logger, type SessionOrigin } from './processSession';
+import type { Logger, ProcessSession, SessionOrigin } from './processSession';
 
 /** The user's SLO settings as the live findings' thresholds (the rest keep the engine's defaults). */
 export function liveThresholdsOf(t: Thresholds): Partial<LiveThresholds> {
@@ -41,6 +41,8 @@ export class SessionManager {
   /** Opens the target through the engine and starts a session; throws UserError with a one-line message. */
   async attach(connect: ConnectOptions, origin: SessionOrigin, name?: string): Promise<ProcessSession> {
     this.opts.log.info(`attaching: ${origin.type} ${origin.detail}`);
+    // The engine (CDP client, its protocol tables, the parser) loads on the first attach, not at activation.
+    const [{ openTarget }, { ProcessSession }] = await Promise.all([import('../inspector/connect.js'), import('./processSession.js')]);
     const conn = await openTarget(connect);
     const thresholds = this.opts.thresholds;
     const session = new ProcessSession(conn, origin, {
