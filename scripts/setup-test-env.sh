@@ -4,7 +4,8 @@
 #   - Debian packages: chromium (webview + code-server tests), ripgrep (VS Code search), libkrb5-dev,
 #     python3/make/g++ (to rebuild code-server's native modules), fonts (readable screenshots);
 #   - code-server 4.100.3 (VS Code 1.100, the last release on Node 20; ships the JavaScript debugger);
-#   - Node 16, 18, 22 and 24 binaries from the npm registry for the multi-version tests (20 is the default).
+#   - Node 16, 18, 22 and 24 binaries from the npm registry for the multi-version tests (20 is the default),
+#     and Node 14 for the test that an unsupported Node.js gets a clear message;
 # Everything lands in ${TIMERSCOPE_CACHE:-$HOME/.cache/timerscope}. Idempotent: each part writes a marker
 # when complete, so a re-run with everything present takes well under a second.
 set -euo pipefail
@@ -13,7 +14,7 @@ CACHE="${TIMERSCOPE_CACHE:-$HOME/.cache/timerscope}"
 CS_VERSION=4.100.3
 CS_DIR="$CACHE/code-server-$CS_VERSION"
 MARKER=.timerscope-complete
-NODE_MAJORS=(16 18 22 24)
+NODE_MAJORS=(14 16 18 22 24)
 
 log() { echo "[setup-test-env] $*"; }
 mkdir -p "$CACHE"

@@ -18,7 +18,7 @@ export function cacheDir(): string {
 }
 
 /** Absolute path of the `node` binary of that major version, or undefined when not installed. */
-export function nodeBinary(major: 16 | 18 | 22 | 24): string | undefined {
+export function nodeBinary(major: 14 | 16 | 18 | 22 | 24): string | undefined {
   const dir = join(cacheDir(), `node-${major}`);
   const bin = join(dir, 'bin', 'node');
   return existsSync(join(dir, MARKER)) && existsSync(bin) ? bin : undefined;

@@ -11,6 +11,7 @@ import type { Snapshot } from '../../../src/shared/snapshot';
 import { runCli } from '../../helpers/cli';
 import { countAt, describeSites, sitesAt } from '../../helpers/snapshots';
 import { repoRoot, startTarget } from '../../helpers/targets';
+import { missingEnvMessage, nodeBinary } from '../../helpers/testEnv';
 
 const fixture = (name: string) => path.join(repoRoot, 'test', 'fixtures', 'programs', name);
 
@@ -218,5 +219,14 @@ test('timer lists out of reach: one line naming --query-objects; with it, a warn
   const snap = JSON.parse(r.stdout) as Snapshot;
   assert.equal(snap.method, 'query-objects');
   assert.equal(countAt(snap, 'test/fixtures/programs/hiddenTimers.js', 8, 'interval'), 1, describeSites(snap));
+  assert.equal(target.child.exitCode, null, 'the target keeps running');
+});
+
+test('bad input: a Node.js older than 16 is named, and left as it was', { skip: !nodeBinary(14) && missingEnvMessage('Node 14') }, async t => {
+  const target = await startTarget(t, fixture('variety.js'), { node: nodeBinary(14), cwd: repoRoot });
+  await target.waitForOutput(/ready/);
+  const r = await runCli(['snapshot', '--ws', target.url]);
+  assert.equal(r.code, 1);
+  assert.match(oneLineError(r.stderr), /the target runs Node\.js v14\.\d+\.\d+; Timerscope needs Node\.js 16 or newer/);
   assert.equal(target.child.exitCode, null, 'the target keeps running');
 });
