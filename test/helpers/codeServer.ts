@@ -40,7 +40,7 @@ export type CodeServer = {
   log(): string;
   /** `vscode.commands.executeCommand(id, ...args)` in the extension host; the result as JSON. */
   command<T = unknown>(id: string, ...args: unknown[]): Promise<T>;
-  /** Runs `fn(vscode, ...args)` in the extension host (it must not close over test variables). */
+  /** Runs `fn(vscode, ...args)` in the extension host (it must not close over test variables; `require` is the host's). */
   evaluate<T, A extends unknown[]>(fn: (vscode: typeof vscodeApi, ...args: A) => T | Promise<T>, ...args: A): Promise<T>;
   /** Runs a command from the palette by its label, e.g. `Timerscope: Detach`. */
   palette(label: string): Promise<void>;

@@ -38,8 +38,9 @@ async function handle(req: DriverRequest): Promise<unknown> {
   if (req.kind === 'command') return vscode.commands.executeCommand(req.command, ...req.args);
   // tsx compiles the test's functions with keepNames: their source calls __name().
   (globalThis as Record<string, unknown>)['__name'] ??= (f: unknown) => f;
-  const fn = new Function('vscode', 'args', `return (${req.source})(vscode, ...args);`) as (v: typeof vscode, a: unknown[]) => unknown;
-  return fn(vscode, req.args);
+  // `require` is in scope of the function's source, e.g. to load a bundled test suite into this host.
+  const fn = new Function('vscode', 'args', 'require', `return (${req.source})(vscode, ...args);`) as (v: typeof vscode, a: unknown[], r: NodeRequire) => unknown;
+  return fn(vscode, req.args, require);
 }
 
 export function activate(): void {
