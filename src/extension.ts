@@ -11,6 +11,7 @@ import type { LensCommand } from './shared/lspProtocol';
 import { readSettings, type TimerscopeSettings } from './shared/settings';
 import { AttachCommands } from './ui/attachCommands';
 import { DebugAutoAttach } from './ui/debugAttach';
+import { LanguageServerLink } from './ui/languageServer';
 import { LiveView } from './ui/liveView';
 import { OutputLog } from './ui/log';
 import { SessionManager } from './ui/sessionManager';
@@ -46,7 +47,8 @@ export function activate(context: vscode.ExtensionContext): TimerscopeApi {
   const sessions = (sessionsToClose = new SessionManager({ log, refreshMs: () => settings.refreshMs, thresholds: () => settings.thresholds, liveMode: () => settings.liveMode }));
   const decorations = new DecorationController(context.extensionUri);
   const planOf = (): DecorationPlan => view.plan;
-  const lenses = new LiveCodeLensProvider(planOf, () => false, () => settings.codeLens);
+  const lenses = new LiveCodeLensProvider(planOf, doc => lsp.servesDocument(doc), () => settings.codeLens);
+  const lsp = new LanguageServerLink(context, log, () => lenses.refresh());
   const tree = new TimersTreeProvider();
   const treeView = vscode.window.createTreeView(Views.Timers, { treeDataProvider: tree, showCollapseAll: true });
   const status = new TimerscopeStatusBar();
@@ -56,10 +58,11 @@ export function activate(context: vscode.ExtensionContext): TimerscopeApi {
   const attach = new AttachCommands(sessions, () => settings.allowRemote);
   const snapshots = new SnapshotCommands(sessions, context.storageUri ?? context.globalStorageUri, log);
   const autoAttach = new DebugAutoAttach(sessions, () => settings.autoAttach, () => settings.allowRemote, log);
+  view.onPlan = (_plan, all) => lsp.updateLiveSites(all.flatMap(s => s.sites));
 
   const command = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, fn);
   context.subscriptions.push(
-    log, decorations, lenses, tree, treeView, status, view, attach, snapshots, autoAttach,
+    log, decorations, lenses, tree, treeView, status, view, attach, snapshots, autoAttach, lsp,
     { dispose: () => void sessions.detachAll() },
     vscode.languages.registerHoverProvider(SELECTOR, new TimerHoverProvider(planOf)),
     vscode.languages.registerCodeLensProvider(SELECTOR, lenses),

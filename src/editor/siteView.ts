@@ -155,7 +155,8 @@ export function mergeLiveSites(snapshotSites: SiteView[], liveSites: SiteView[])
   const live = new Map<string, SiteView[]>();
   for (const s of liveSites) live.set(lineKey(s), [...(live.get(lineKey(s)) ?? []), s]);
   const used = new Set<SiteView>();
-  const own = liveSites.length ? snapshotSites.filter(s => !isAgentFile(s.file)) : snapshotSites;
+  // The agent's own (unref'd) flush timer is not the user's business.
+  const own = snapshotSites.filter(s => !isAgentFile(s.file));
   const out = own.map(s => {
     const candidates = (live.get(lineKey(s)) ?? []).filter(l => !used.has(l));
     const l = candidates.find(c => c.column === s.column) ?? candidates[0];

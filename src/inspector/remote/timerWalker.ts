@@ -25,6 +25,9 @@ export function createTimerWalker(
   const fns: Function[] = [];
   const fnIndex = new Map<Function, number>();
   let asyncIdSym: symbol | undefined;
+  // With Timerscope's live agent in, `_onTimeout` is its shared trampoline: ask the agent for the real callback.
+  const agent: any = (globalThis as any).__timerscopeAgent;
+  const callbackOf = agent && typeof agent.callbackOf === 'function' ? (t: any) => agent.callbackOf(t) : undefined;
   let phase = queried ? 3 : 0;
   let li = 0;
   let cur: any = null;
@@ -60,7 +63,8 @@ export function createTimerWalker(
     } else {
       if (t._idleTimeout === -1 || t._idleTimeout === undefined) return; // cleared
       const repeat = t._repeat;
-      out.push(asyncIdOf(t), repeat ? 1 : 0, repeat ? repeat : t._idleTimeout, refed, t._idleStart, indexOf(t._onTimeout));
+      const cb = callbackOf ? callbackOf(t) : undefined;
+      out.push(asyncIdOf(t), repeat ? 1 : 0, repeat ? repeat : t._idleTimeout, refed, t._idleStart, indexOf(cb !== undefined ? cb : t._onTimeout));
     }
   }
 

@@ -65,7 +65,7 @@ test('buildTree: process → site → timer with counts, badges, relative labels
   assert.equal(withInternal.children.find(c => c.label.startsWith('node:'))!.mark, 'healthy');
 });
 
-test('mergeLiveSites: live numbers over snapshot sites, matched by line when columns differ; agent-attributed sites dropped', () => {
+test("mergeLiveSites: live numbers over snapshot sites, matched by line when columns differ; the agent's own sites dropped", () => {
   const snap: SiteView[] = [
     { file: '/w/a.js', line: 11, column: 21, kind: 'interval', delayMs: 1000, live: 40, refed: 40, timers: [] },
     { file: '/w/a.js', line: 30, column: 1, kind: 'timeout', delayMs: 5, live: 1, refed: 0 },
@@ -84,5 +84,5 @@ test('mergeLiveSites: live numbers over snapshot sites, matched by line when col
   assert.equal(a.column, 21, 'the snapshot position stays');
   assert.deepEqual(a.liveHistory, [10, 50, 92]);
   assert.equal(b.fired, undefined, 'no live data: snapshot numbers only');
-  assert.deepEqual(mergeLiveSites(snap, []).length, 3, 'without the agent nothing is dropped');
+  assert.deepEqual(mergeLiveSites(snap, []).length, 2, "the agent's own timer is dropped even before live numbers arrive");
 });

@@ -1,0 +1,69 @@
+/**
+ * Starts the Timerscope language server lazily: when the first JavaScript/TypeScript document is open
+ * (activation itself stays cheap: vscode-languageclient and the server process come later). Feeds it the
+ * live numbers so that its lens on a timer call shows static facts and live numbers in one line; while it
+ * serves a document the extension's own live lens provider stands aside.
+ */
+import * as vscode from 'vscode';
+import type { TimerscopeLanguageClient } from '../client/languageClient';
+import type { SiteView } from '../editor/siteView';
+import type { Logger } from './processSession';
+
+const LANGUAGES = ['javascript', 'typescript', 'javascriptreact', 'typescriptreact'];
+
+export class LanguageServerLink implements vscode.Disposable {
+  private client?: TimerscopeLanguageClient;
+  private starting?: Promise<void>;
+  private sites: readonly SiteView[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: Logger,
+    /** Called when the server starts or stops serving documents (lens providers swap). */
+    private readonly onServingChanged: () => void,
+  ) {
+    const wanted = (d: vscode.TextDocument) => LANGUAGES.includes(d.languageId) && (d.uri.scheme === 'file' || d.uri.scheme === 'untitled');
+    if (vscode.workspace.textDocuments.some(wanted)) this.start();
+    else {
+      const sub = vscode.workspace.onDidOpenTextDocument(d => {
+        if (!wanted(d)) return;
+        sub.dispose();
+        this.start();
+      });
+      this.disposables.push(sub);
+    }
+  }
+
+  private start(): void {
+    this.starting ??= (async () => {
+      const t0 = Date.now();
+      try {
+        const { startLanguageClient } = await import('../client/languageClient.js');
+        const client = await startLanguageClient(this.context);
+        this.client = client;
+        this.disposables.push(client.client.onDidChangeState(() => this.onServingChanged()));
+        this.log.info(`language server started in ${Date.now() - t0} ms`);
+        client.updateLiveSites(this.sites);
+        this.onServingChanged();
+      } catch (err) {
+        this.log.warn(`language server unavailable (live lenses come from the extension): ${(err as Error).message}`);
+      }
+    })();
+  }
+
+  servesDocument(doc: vscode.TextDocument): boolean {
+    return this.client?.servesDocument(doc) ?? false;
+  }
+
+  /** The sites of every attached process (an empty list on detach: lenses go back to static facts). */
+  updateLiveSites(sites: readonly SiteView[]): void {
+    this.sites = sites;
+    this.client?.updateLiveSites(sites);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.client?.dispose();
+  }
+}
