@@ -76,29 +76,45 @@ test('a target that exits during the snapshot gives a one-line error', async t =
   );
 });
 
-test('script URLs remembered from an earlier connection: a later connection needs no Debugger domain', async t => {
+/** The CDP methods a connection sends (the resolver enables the Debugger through `send`). */
+function methodsOf(conn: TargetConnection): string[] {
+  const methods: string[] = [];
+  const send = conn.client.send.bind(conn.client) as (m: string, p?: object) => Promise<unknown>;
+  (conn.client as unknown as { send: typeof send }).send = (m, p) => (methods.push(m), send(m, p));
+  return methods;
+}
+
+test('a CommonJS program needs no Debugger domain: user files, bound callbacks and Node\'s own modules are identified', async t => {
   const build = spawnSync(process.execPath, [path.join(repoRoot, 'examples', 'build.mjs')], { encoding: 'utf8' });
   assert.equal(build.status, 0, build.stderr);
   const target = await startTarget(t, path.join(repoRoot, 'examples', 'dist', 'server.js'), { cwd: repoRoot });
   await target.waitForOutput(/12 logins and logouts served/);
+  const conn = await target.connect();
+  const sent = methodsOf(conn);
+  const snap = await takeSnapshot(conn);
+  assert.ok(!sent.includes('Debugger.enable'), sent.join(' '));
+  assert.equal(countAt(snap, 'examples/src/sessions.ts', 22, 'interval'), 12, 'creation site inferred from the source read from disk');
+  const heartbeat = snap.timers.find(x => x.location?.file === 'examples/src/sessions.ts')!;
+  assert.deepEqual(heartbeat.generated && [heartbeat.generated.file, heartbeat.generated.line], ['examples/dist/sessions.js', 14], 'through its .map file');
+  const internal = snap.timers.find(x => x.callback?.name === 'bound checkConnections');
+  assert.match(internal?.location?.file ?? '', /^node:_http_server$/, 'a bound callback of Node\'s own http server');
+  assert.equal(internal?.internal, true);
+  assert.deepEqual(snap.handles.filter(h => h.type === 'HTTPServer').map(h => `${h.location?.file}:${h.location?.line}`), ['examples/src/server.ts:9']);
+});
+
+test('script URLs remembered from an earlier connection: a later connection of an ESM program needs no Debugger domain', async t => {
+  const target = await startTarget(t, 'variety.mjs', { cwd: programs });
+  await target.waitForOutput(/ready/);
   const cache = fileScriptUrlCache(mkdtempSync(path.join(tmpdir(), 'timerscope-scripts-')));
-  /** The CDP methods a connection sends (the resolver enables the Debugger through `send`). */
-  const methodsOf = (conn: TargetConnection) => {
-    const methods: string[] = [];
-    const send = conn.client.send.bind(conn.client) as (m: string, p?: object) => Promise<unknown>;
-    (conn.client as unknown as { send: typeof send }).send = (m, p) => (methods.push(m), send(m, p));
-    return methods;
-  };
   const a = await target.connect();
   const sentA = methodsOf(a);
   const first = await takeSnapshot(a, { scriptCache: cache });
-  assert.ok(sentA.includes('Debugger.enable'), 'the first connection learns script URLs');
+  assert.ok(sentA.includes('Debugger.enable'), 'ESM modules cannot be identified from files: the first connection asks the Debugger');
   const b = await target.connect();
   const sentB = methodsOf(b);
   const second = await takeSnapshot(b, { scriptCache: cache });
   assert.ok(!sentB.includes('Debugger.enable'), `the second does not: ${sentB.join(' ')}`);
-  const where = (s: Snapshot) => s.timers.map(x => `${x.kind} ${x.location?.file}:${x.location?.line}:${x.location?.column} ${x.generated?.file}:${x.generated?.line} ${x.internal}`).sort();
+  const where = (s: Snapshot) => s.timers.filter(x => x.kind !== 'immediate').map(x => `${x.kind} ${x.location?.file}:${x.location?.line}:${x.location?.column} ${x.callback?.name}`).sort();
   assert.deepEqual(where(second), where(first));
-  assert.equal(countAt(second, 'examples/src/sessions.ts', 22, 'interval'), 12, 'creation sites inferred from the TypeScript build as before');
-  assert.ok(second.timers.some(x => x.internal && x.location?.file.startsWith('node:')), "Node's own timers keep their node: location");
+  assert.equal(countAt(second, 'variety.mjs', 4, 'interval'), 1, 'the bound interval at its creation site, as before');
 });
