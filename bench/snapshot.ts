@@ -4,9 +4,11 @@
  * fallback, measured in one run on one machine.
  *   node --import tsx bench/snapshot.ts [--quick]
  * Targets: 100k timers in under 1 s; no stall over 10 ms; both independent of heap size.
- * Methods: `first` = the first snapshot of a connection (includes the one-time script discovery with the
- * Debugger domain), `later-cli` = a new connection to a process snapshotted before (the CLI's script URL
- * cache: no Debugger), `timer-lists` = every later snapshot on one connection, `query-objects` = the
+ * Methods: `first` = the first snapshot of a connection (script URLs identified from the loaded CommonJS
+ * files and Node's modules, no Debugger), `first-debugger` = the same through `Debugger.enable` (what ESM
+ * programs and in-memory transpiled code need), `later-cli` = a new connection to a process whose script
+ * URLs an earlier CLI run learnt from the Debugger (the CLI's script URL cache), `timer-lists` = every later
+ * snapshot on one connection, `query-objects` = the
  * fallback, `idle` = the baseline: the target's longest event-loop delay over half a second with no snapshot
  * (the machine's noise).
  */
@@ -21,7 +23,7 @@ const quick = process.argv.includes('--quick');
 const timerCounts = quick ? [1000, 10000] : [1000, 10000, 100000];
 const heaps = quick ? [50] : [50, 500];
 const fixture = path.join(__dirname, 'fixtures', 'timerHeap.js');
-const METHODS = ['first', 'later-cli', 'timer-lists', 'query-objects'] as const;
+const METHODS = ['first', 'first-debugger', 'later-cli', 'timer-lists', 'query-objects'] as const;
 /** Runs per method (the fallback, which pauses for seconds, runs once). */
 const RUNS = 3;
 
@@ -59,11 +61,11 @@ async function measure(timers: number, heapMb: number): Promise<Row[]> {
     for (const method of METHODS) {
       for (let i = 0; i < (method === 'query-objects' ? 1 : RUNS); i++) {
         // Every `first` and `later-cli` run is a new connection: its resolver starts empty.
-        const fresh = (method === 'first' && i > 0) || method === 'later-cli';
+        const fresh = (method === 'first' && i > 0) || method === 'first-debugger' || method === 'later-cli';
         if (method === 'later-cli' && i === 0) {
           // An earlier CLI run (untimed) fills the cache, as `timerscope snapshot` does.
           const earlier = await openTarget({ ws: conn.url });
-          await takeSnapshot(earlier, { scriptCache: cache });
+          await takeSnapshot(earlier, { scriptCache: cache, identifyScripts: false });
           await earlier.close({ killChild: false });
         }
         const c = fresh ? await openTarget({ ws: conn.url }) : conn;
@@ -72,6 +74,7 @@ async function measure(timers: number, heapMb: number): Promise<Row[]> {
         const snap = await takeSnapshot(c, {
           forceQueryObjects: method === 'query-objects',
           scriptCache: method === 'later-cli' ? cache : undefined,
+          identifyScripts: method !== 'first-debugger' && method !== 'later-cli',
         });
         const ms = performance.now() - t0;
         rows.push({ timers, heapMb, method, ms, stallMs: await stallNow(c), found: snap.timers.length });
@@ -122,8 +125,13 @@ async function main() {
   const stalls = (method: string) => Object.entries(summary).filter(([k]) => k.endsWith('/' + method)).map(([, v]) => v);
   const worstMedian = (method: string) => Math.max(...stalls(method).map(v => v.stall));
   const worstEver = (method: string) => Math.max(...stalls(method).map(v => v.worst));
-  console.log(`one-time script discovery (a connection's first snapshot, Debugger.enable): stall median up to ${worstMedian('first').toFixed(1)} ms, worst ${worstEver('first').toFixed(1)} ms`);
-  console.log(`a later CLI snapshot of the same process (script URL cache): stall median up to ${worstMedian('later-cli').toFixed(1)} ms, worst ${worstEver('later-cli').toFixed(1)} ms`);
+  for (const [method, what] of [
+    ['first', "a connection's first snapshot (CommonJS: script URLs from the loaded files)"],
+    ['first-debugger', "a connection's first snapshot through Debugger.enable (ESM, transpiled in memory)"],
+    ['later-cli', 'a later CLI snapshot of such a process (script URL cache)'],
+  ]) {
+    console.log(`${what}: stall median up to ${worstMedian(method).toFixed(1)} ms, worst ${worstEver(method).toFixed(1)} ms`);
+  }
   console.log(`target: ${timerCounts[timerCounts.length - 1]} timers in < 1000 ms: ${biggest.ms.toFixed(0)} ms ${biggest.ms < 1000 ? 'PASS' : 'FAIL'}`);
   const lists = worstMedian('timer-lists');
   console.log(
@@ -132,7 +140,8 @@ async function main() {
   );
   if (heaps.length > 1) {
     const at = (h: number, method: string) => Math.max(...timerCounts.map(t => summary[`${t}/${h}/${method}`].stall));
-    console.log(`500 MB vs 50 MB heap, median stall: timer lists ${(at(500, 'timer-lists') / at(50, 'timer-lists')).toFixed(2)}×, first snapshot ${(at(500, 'first') / at(50, 'first')).toFixed(2)}×`);
+    const ratio = (method: string) => `${method} ${(at(500, method) / at(50, method)).toFixed(2)}×`;
+    console.log(`500 MB vs 50 MB heap, median stall: ${['timer-lists', 'first', 'first-debugger', 'later-cli'].map(ratio).join(', ')}`);
   }
 }
 

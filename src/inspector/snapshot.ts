@@ -32,6 +32,8 @@ export type SnapshotOptions = {
   onWarning?: (message: string) => void;
   /** Called after each chunk of timers was read (progress for UIs). */
   onProgress?: (timersRead: number) => void;
+  /** false: learn script URLs from the Debugger even where the loaded files identify them (benchmarks). */
+  identifyScripts?: boolean;
   /** Script URLs remembered from earlier connections to the same process (the CLI's file cache). */
   scriptCache?: ScriptUrlCache;
 };
@@ -203,7 +205,7 @@ async function snapshotInner(client: Client, opts: SnapshotOptions): Promise<Sna
   const unknown = () => [...neededScripts].some(id => !resolver.scriptUrl(id));
   const cacheKey = opts.scriptCache && info.timeOrigin ? `${info.pid}-${info.timeOrigin.toFixed(3)}` : undefined;
   if (cacheKey && unknown()) resolver.remember(await opts.scriptCache!.load(cacheKey));
-  if (unknown() && !isJsDebugProxy(client)) {
+  if (unknown() && opts.identifyScripts !== false && !isJsDebugProxy(client)) {
     const identified = await identifyUnknownScripts(client, walker, listenerArr.objectId!, { callbacks: fns.locations, listeners: listenerLocs }, id => !!resolver.scriptUrl(id), GROUP);
     if (identified) resolver.remember(identified);
   }
