@@ -59,6 +59,7 @@ function createAgent(req: Req) {
   let lastPing = 0;
   let seq = 0;
   let tick = 0;
+  let lists: Record<string, any> | undefined;
   let sites = new SiteTable();
   let stats: ProcessStats | undefined;
   /** The host's `Runtime.addBinding` function, taken off the global object so user code never sees it. */
@@ -94,8 +95,24 @@ function createAgent(req: Req) {
     }
   }
 
+  /**
+   * The host's call can run in the middle of a timer's callback (CDP messages are handled at interrupts),
+   * and Node takes a firing timer out of its list until the callback returns: such a timer is missed by
+   * the adoption at start. The first flushes walk the lists again and adopt what is still untracked.
+   */
+  function adoptMissed(): void {
+    if (!lists) return;
+    for (const k of Object.keys(lists)) {
+      const list = lists[k];
+      let t = list && list._idleNext;
+      for (let n = 0; t && t !== list && n < 1e6; n++, t = t._idleNext) if (t !== flushTimer) TimerTracker.adopt(t);
+    }
+  }
+
   function makeBatch(): AgentBatch {
     const t = now();
+    if (seq < 5) adoptMissed();
+    else lists = undefined;
     const batch: AgentBatch = { seq: ++seq, now: t, threadId, live: 0, dropped: 0, unsampled: 0 };
     if (++tick % 10 === 0) {
       TimerTracker.scan(t, id => stats?.finishedAt(id));
@@ -148,7 +165,7 @@ function createAgent(req: Req) {
       return running;
     },
     /** Starts tracking; `existing` are the Timeouts alive now (from queryObjects), adopted. */
-    start(existing: unknown[] | undefined, o: Partial<AgentStartOptions> & { binding: string }): AgentHello {
+    start(existing: unknown[] | undefined, o: Partial<AgentStartOptions> & { binding: string }, timerLists?: Record<string, any>): AgentHello {
       lastPing = now();
       const hello = (adopted: number, alreadyRunning?: boolean): AgentHello => ({
         protocol: AGENT_PROTOCOL_VERSION,
@@ -193,6 +210,7 @@ function createAgent(req: Req) {
       running = true;
       let adopted = 0;
       if (Array.isArray(existing)) for (const t of existing) if (t !== flushTimer && TimerTracker.adopt(t as never)) adopted++;
+      lists = timerLists && typeof timerLists === 'object' ? timerLists : undefined;
       return hello(adopted);
     },
     ping(): void {

@@ -70,8 +70,9 @@ export class ProcessStats {
   }
 
   /**
-   * [threadId, 1 = ref'd | 0 = unref'd] of the live Worker objects created since attach. A Worker's ref
-   * state is its public MessagePort's (Worker#unref unrefs both; Worker#hasRef is not in every Node).
+   * [threadId, 1 = ref'd | 0 = unref'd] of the live Worker objects created since attach. Worker#hasRef is
+   * not in every Node; its native handle (kHandle) has one from Node 18 on. (The public port is no guide:
+   * Node refs it only while 'message' listeners exist.)
    */
   workerRefs(): [number, number][] | undefined {
     if (this.workers.length === 0) return undefined;
@@ -84,9 +85,9 @@ export class ProcessStats {
       try {
         if (typeof w.hasRef === 'function') refed = w.hasRef() ? 1 : 0;
         else {
-          const sym = Object.getOwnPropertySymbols(w).find(s => s.description === 'kPublicPort');
-          const port = sym && w[sym];
-          if (port && typeof port.hasRef === 'function') refed = port.hasRef() ? 1 : 0;
+          const sym = Object.getOwnPropertySymbols(w).find(s => s.description === 'kHandle');
+          const handle = sym && w[sym];
+          if (handle && typeof handle.hasRef === 'function') refed = handle.hasRef() ? 1 : 0;
         }
       } catch {
         /* keep the default */

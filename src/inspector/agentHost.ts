@@ -47,21 +47,38 @@ const START = `function (opts, global) {
   }
   var a = globalThis[global];
   if (!a) throw new Error('agent missing');
-  return a.start(lists ? out : undefined, opts);
+  return a.start(lists ? out : undefined, opts, lists || undefined);
 }`;
 
-/** Until a thread's bootstrap has finished Node cannot create a timer; a thread that just started gets retries. */
-const BOOTSTRAP_RETRY_MS = 3000;
+/** How long a thread that has just started may take to finish Node's bootstrap. */
+const BOOTSTRAP_WAIT_MS = 5000;
+
+/**
+ * True once Node's bootstrap of the thread has finished: before that (a worker just started, a program
+ * that has not run its first line) even creating a timer throws inside Node and can leave the thread
+ * broken. `debuglog(...).enabled` throws until the bootstrap has set up NODE_DEBUG, and has no effect.
+ */
+const BOOTSTRAPPED = `(() => { try {
+  const p = globalThis.process;
+  const util = p && typeof p.getBuiltinModule === 'function' ? p.getBuiltinModule('util') : require('util');
+  return util.debuglog('timerscope').enabled !== undefined;
+} catch (e) { return false; } })()`;
+
+/** Waits until the thread has finished Node's bootstrap (call before anything else touches it). */
+export async function waitForBootstrap(session: CdpSession): Promise<void> {
+  const deadline = Date.now() + BOOTSTRAP_WAIT_MS;
+  for (;;) {
+    const ready = await session.send('Runtime.evaluate', { expression: BOOTSTRAPPED, includeCommandLineAPI: true, silent: true, returnByValue: true });
+    if (ready.result?.value === true) return;
+    if (Date.now() > deadline) throw new UserError('the thread did not finish starting within 5 s; attach again later');
+    await new Promise(r => setTimeout(r, 20));
+  }
+}
 
 async function evaluateAgent(session: CdpSession) {
-  const deadline = Date.now() + BOOTSTRAP_RETRY_MS;
-  for (;;) {
-    // includeCommandLineAPI gives the agent `require` in ESM-only programs on Node < 20.16 (no getBuiltinModule).
-    const ev = await session.send('Runtime.evaluate', { expression: agentSource(), includeCommandLineAPI: true, silent: true, returnByValue: true });
-    const text: string = ev.exceptionDetails?.exception?.description ?? '';
-    if (!ev.exceptionDetails || !/is not a function/.test(text) || Date.now() > deadline) return ev;
-    await new Promise(r => setTimeout(r, 25));
-  }
+  await waitForBootstrap(session);
+  // includeCommandLineAPI gives the agent `require` in ESM-only programs on Node < 20.16 (no getBuiltinModule).
+  return session.send('Runtime.evaluate', { expression: agentSource(), includeCommandLineAPI: true, silent: true, returnByValue: true });
 }
 
 export type AgentThread = {

@@ -142,7 +142,8 @@ export async function watchWorkers(
     const s = new WorkerSession(client, e.sessionId, e.workerInfo.url, e.workerInfo.title || e.workerInfo.url);
     sessions.set(e.sessionId, s);
     // A worker of a program started with --inspect-brk inherits the flag and waits for us: let it run.
-    if (e.waitingForDebugger) void s.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
+    // (It may not say so: a worker inheriting --inspect-brk waits although waitingForDebugger is false.)
+    void s.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
     // A worker exiting while we attach is normal; anything else is not worth failing the session for.
     void onAttach(s).catch(err => process.env.TIMERSCOPE_DEBUG && console.error('timerscope: worker attach failed:', err));
   };

@@ -24,7 +24,7 @@ import { buildRecording, buildWatchReport } from '../model/watchReport';
 import type { AgentBatch, AgentStartOptions } from '../shared/agentProtocol';
 import type { Finding, WatchReport } from '../shared/findings';
 import type { Recording, RecordingDelta } from '../shared/recording';
-import { injectAgent, type AgentThread } from './agentHost';
+import { injectAgent, waitForBootstrap, type AgentThread } from './agentHost';
 import { mainThreadSession, watchWorkers, type CdpSession, type WorkerSession } from './cdpSession';
 import { explainSessionError, type TargetConnection } from './connect';
 import { LiveSiteResolver } from './liveSites';
@@ -107,10 +107,16 @@ export async function startLiveSession(
     const th: Thread = { session, sites: new LiveSiteResolver(session.client, resolver), queue: new Promise<void>(r => (ready = r)) };
     threads.add(th);
     try {
+      await waitForBootstrap(session);
       await th.sites.prime();
       th.agent = await injectAgent(session, {
         agent: opts.agent,
-        onBatch: b => (th.queue = th.queue.then(() => handleBatch(th, b)).catch(() => undefined)),
+        onBatch: b =>
+          (th.queue = th.queue
+            .then(() => handleBatch(th, b))
+            .catch(err => {
+              if (process.env.TIMERSCOPE_DEBUG) console.error('timerscope: batch failed:', err);
+            })),
         onGone: reason => {
           if (th.threadId !== undefined) model?.endThread(th.threadId);
           if (session.label === 'main') end(reason === 'thread exited' ? 'the target exited' : `agent stopped: ${reason}`);

@@ -19,6 +19,7 @@ const RECOLLECT_MS = 3000;
 
 export class LiveSiteResolver {
   private readonly known = new Set<string>();
+  private readonly asked = new Set<string>();
   private collected = 0;
   private collecting: Promise<void> | undefined;
   private readonly indexes = new Map<string, Promise<ScriptIndex | undefined>>();
@@ -41,10 +42,11 @@ export class LiveSiteResolver {
     return this.ensureScripts(true);
   }
 
-  private async ensureScripts(need: boolean): Promise<void> {
+  /** `force`: a script id we have never seen is certainly new (file names may stay unknown forever). */
+  private async ensureScripts(need: boolean, force = false): Promise<void> {
     if (!need) return;
-    if (this.collecting) return this.collecting;
-    if (this.collected && Date.now() - this.collected < RECOLLECT_MS) return;
+    if (this.collecting) await this.collecting;
+    if (!force && this.collected && Date.now() - this.collected < RECOLLECT_MS) return;
     this.collecting = this.resolver
       .collectScripts()
       .catch(() => undefined)
@@ -74,7 +76,9 @@ export class LiveSiteResolver {
   private async byCallback(s: AgentSite): Promise<{ pos: ResolvedPosition | null; callback: ResolvedPosition | null }> {
     const loc = await this.callbackLocation(s.id);
     if (!loc) return { pos: null, callback: null };
-    await this.ensureScripts(!this.resolver.scriptUrl(loc.scriptId));
+    const unseen = !this.resolver.scriptUrl(loc.scriptId) && !this.asked.has(loc.scriptId);
+    this.asked.add(loc.scriptId);
+    await this.ensureScripts(unseen, true);
     const callback = await this.resolver.resolve(loc.scriptId, loc.line0, loc.column0);
     const url = this.resolver.scriptUrl(loc.scriptId) ?? '';
     const index = url && !url.startsWith('node:') ? await this.indexOf(loc.scriptId) : undefined;

@@ -1,6 +1,7 @@
 /** `timerscope watch`: live per-timer lateness, callback time and leaks of a running Node.js process. */
 import { UserError } from '../../common/errors';
 import { openTarget, type TargetConnection } from '../../inspector/connect';
+import { startLiveSessionAtStart } from '../../inspector/liveLaunch';
 import { startLiveSession, type LiveSession } from '../../inspector/liveSession';
 import { DEFAULT_LIVE_THRESHOLDS, RULE_GROUPS, type LiveThresholds } from '../../model/liveSettings';
 import { formatFindingLine, formatWatchTable } from '../../model/watchReport';
@@ -78,12 +79,14 @@ export async function runLiveSession(
   const durationMs = v.duration !== undefined ? parseDurationMs(v.duration, '--duration') : undefined;
   if (durationMs === 0) throw new UserError('--duration must be longer than 0', 2);
   const thresholds = parseThresholds(v.threshold);
-  if (args.connect.launch) args.connect.launch.keep = args.keep;
+  // A launched program is held at its first line until the agent is in: nothing runs unobserved.
+  if (args.connect.launch) Object.assign(args.connect.launch, { keep: args.keep, breakOnStart: true });
   const conn = await openTarget(args.connect);
   const startedAt = Date.now();
   let session: LiveSession;
   try {
-    session = await startLiveSession(conn, { thresholds, onWarning: m => console.error(`timerscope: warning: ${m}`) });
+    const liveOpts = { thresholds, onWarning: (m: string) => console.error(`timerscope: warning: ${m}`) };
+    session = conn.child ? await startLiveSessionAtStart(conn, liveOpts) : await startLiveSession(conn, liveOpts);
   } catch (err) {
     await conn.close({ killChild: !args.keep });
     throw err;
