@@ -68,16 +68,18 @@ export function activate(context: vscode.ExtensionContext): TimerscopeApi {
     vscode.languages.registerCodeLensProvider(SELECTOR, lenses),
     command(Commands.AttachToProcess, (arg?: number | { pid?: number }) => attach.attachToProcess(arg)),
     command(Commands.AttachToInspector, (arg?: string | { port?: number; host?: string; url?: string }) => attach.attachToInspector(arg)),
-    command(Commands.RunCurrentFile, (uri?: vscode.Uri) => attach.runCurrentFile(uri instanceof vscode.Uri ? uri : undefined)),
+    command(Commands.RunCurrentFile, (uri?: unknown) => attach.runCurrentFile(asUri(uri))),
     command(Commands.Detach, (arg?: string | { id?: string }) => attach.detach(typeof arg === 'string' ? arg : arg?.id)),
     command(Commands.TakeSnapshot, (arg?: { id?: string }) => snapshots.takeSnapshot(arg?.id).then(s => s && { seq: s.seq, file: s.file })),
     command(Commands.CompareSnapshots, () => snapshots.compareWithPrevious()),
-    command(Commands.ExportSnapshot, (uri?: vscode.Uri) => snapshots.exportSnapshot(uri instanceof vscode.Uri ? uri : undefined)),
+    command(Commands.ExportSnapshot, (uri?: unknown) => snapshots.exportSnapshot(asUri(uri))),
     command(Commands.ShowOutput, () => log.channel.show()),
     command(Commands.RevealSite, (loc: { file: string; line: number; column: number }) => revealSite(loc)),
     command(Commands.RevealInTimeline, async (args: LensCommand.Args) => {
+      const file = vscode.Uri.parse(args.uri).fsPath;
+      view.followProcessOf(file, args.line);
       await vscode.commands.executeCommand(`${Views.Timeline}.focus`);
-      timeline.focusSite({ file: vscode.Uri.parse(args.uri).fsPath, line: args.line, column: args.column });
+      timeline.focusSite({ file, line: args.line, column: args.column });
     }),
     vscode.workspace.onDidChangeConfiguration(e => {
       if (!e.affectsConfiguration(CONFIG_SECTION)) return;
@@ -93,6 +95,15 @@ export function activate(context: vscode.ExtensionContext): TimerscopeApi {
   const activationMs = performance.now() - started;
   log.debug(`activated in ${activationMs.toFixed(1)} ms`);
   return { sessions, plan: planOf, snapshots: snapshots.history, timeline, settings: () => settings, activationMs };
+}
+
+/** A command's file argument: a Uri (menus), a path or `file:` URI string, or a Uri's JSON (executeCommand from tests). */
+function asUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string' && arg) return /^[a-z][a-z0-9+.-]+:/i.test(arg) && !/^[a-z]:[\\/]/i.test(arg) ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
+  const o = arg as { scheme?: unknown; path?: unknown } | undefined;
+  if (o && typeof o.scheme === 'string' && typeof o.path === 'string') return vscode.Uri.from({ scheme: o.scheme, path: o.path });
+  return undefined;
 }
 
 /** Opens a site (tree item, hover link) with the cursor on it. */

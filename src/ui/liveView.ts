@@ -117,6 +117,15 @@ export class LiveView implements vscode.Disposable {
     }
   }
 
+  /** Before revealing a site in the timeline: make the timeline follow the process that has it. */
+  followProcessOf(file: string, line: number): void {
+    const owner = this.p.sessions.list().find(x => x.state === 'live' && x.sites.some(s => s.file === file && s.line === line));
+    if (!owner || owner === this.timelineOf?.session) return;
+    this.timelineOf?.off?.dispose();
+    this.timelineOf = undefined;
+    this.feedTimeline([...this.p.sessions.list().filter(x => x !== owner), owner]);
+  }
+
   dispose(): void {
     this.timelineOf?.off?.dispose();
     if (this.scheduled) clearTimeout(this.scheduled);

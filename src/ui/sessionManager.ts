@@ -40,7 +40,7 @@ export class SessionManager {
 
   /** Opens the target through the engine and starts a session; throws UserError with a one-line message. */
   async attach(connect: ConnectOptions, origin: SessionOrigin, name?: string): Promise<ProcessSession> {
-    this.opts.log.info(`attaching: ${origin.type} ${origin.detail}`);
+    this.opts.log.info(`attaching (${origin.type}): ${origin.detail}`);
     // The engine (CDP client, its protocol tables, the parser) loads on the first attach, not at activation.
     const [{ openTarget }, { ProcessSession }] = await Promise.all([import('../inspector/connect.js'), import('./processSession.js')]);
     const conn = await openTarget(connect);
