@@ -19,8 +19,11 @@ export type FileFacts = {
   scopes: Scopes;
   /** Per top-level statement results, offered to the next version of the same document. */
   cache: StatementCache;
-  /** The statements' own facts, in order (word counts are summed from them on demand). */
+  /** The statements' own facts, in order. */
   parts: StatementFacts[];
+  /** Identifier occurrences in the whole file, and those that are `.name` member names (see StatementFacts). */
+  words: Map<string, number>;
+  members: Map<string, number>;
 };
 
 type CachedStatement = { facts: StatementFacts; deps: ResolutionTracker };
@@ -44,15 +47,16 @@ export function collectFacts(sf: ts.SourceFile, previous?: FileFacts): FileFacts
   const reusable = previous && !previous.cache.nested && previous.cache.bindings === signature ? previous.cache.byStatement : undefined;
   const cache: StatementCache = { bindings: signature, nested: false, byStatement: new WeakMap() };
   const parts: StatementFacts[] = [];
+  const present = new Set<ts.Node>(sf.statements);
   let reused = 0;
   for (const stmt of sf.statements) {
     const hit = reusable?.get(stmt);
     let entry: CachedStatement;
-    if (hit && stillResolves(hit.deps, sf, scopes)) {
+    if (hit && stillResolves(hit.deps, present, sf, scopes)) {
       entry = hit;
       reused++;
     } else {
-      const deps: ResolutionTracker = { decls: new Set(), missing: new Set() };
+      const deps: ResolutionTracker = { statements: new Set(), missing: new Set() };
       scopes.tracker = deps;
       try {
         entry = { facts: collectStatement(stmt, { keys, scopes, bindings }), deps };
@@ -66,19 +70,42 @@ export function collectFacts(sf: ts.SourceFile, previous?: FileFacts): FileFacts
   }
   // A require('timers') inside a function changes how the statements after it resolve: walk everything.
   if (reused && cache.nested) return collectFacts(sf);
-  return merge(sf, parts, keys, scopes, cache);
+  return merge(sf, parts, keys, scopes, cache, reused ? previous : undefined);
+}
+
+/**
+ * File-wide word counts. After an edit they are the previous totals minus the statements that went away
+ * plus the ones walked again, so a keystroke does not add up every statement's counts anew.
+ */
+function wordTotals(parts: StatementFacts[], previous?: FileFacts): { words: Map<string, number>; members: Map<string, number> } {
+  const words = new Map(previous?.words);
+  const members = new Map(previous?.members);
+  const add = (p: StatementFacts, sign: 1 | -1) => {
+    for (const [w, n] of p.words) words.set(w, (words.get(w) ?? 0) + sign * n);
+    for (const [w, n] of p.members) members.set(w, (members.get(w) ?? 0) + sign * n);
+  };
+  if (!previous) {
+    for (const p of parts) add(p, 1);
+    return { words, members };
+  }
+  const now = new Set(parts);
+  const before = new Set(previous.parts);
+  for (const p of previous.parts) if (!now.has(p)) add(p, -1);
+  for (const p of parts) if (!before.has(p)) add(p, 1);
+  return { words, members };
 }
 
 /** True when every declaration a cached statement resolved to is still in the tree, and no new top-level one shadows a name it could not resolve. */
-function stillResolves(deps: ResolutionTracker, sf: ts.SourceFile, scopes: Scopes): boolean {
-  for (const d of deps.decls) if (d.getSourceFile() !== sf) return false;
+function stillResolves(deps: ResolutionTracker, present: Set<ts.Node>, sf: ts.SourceFile, scopes: Scopes): boolean {
+  for (const s of deps.statements) if (!present.has(s)) return false;
   for (const name of deps.missing) if (scopes.declaresAtTop(sf, name)) return false;
   return true;
 }
 
-function merge(sf: ts.SourceFile, parts: StatementFacts[], keys: Keys, scopes: Scopes, cache: StatementCache): FileFacts {
+function merge(sf: ts.SourceFile, parts: StatementFacts[], keys: Keys, scopes: Scopes, cache: StatementCache, previous?: FileFacts): FileFacts {
   const facts: FileFacts = {
     sf, sites: [], clears: [], assignments: [], iter: new Map(), unrefKeys: new Set(), exitsProcess: false, keys, scopes, cache, parts,
+    ...wordTotals(parts, previous),
   };
   for (const p of parts) {
     facts.sites.push(...p.sites);

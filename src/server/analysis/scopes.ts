@@ -19,7 +19,7 @@ export class Scopes {
       if (!isScope(n)) continue;
       const decl = this.declsOf(n).get(name);
       if (decl) {
-        this.tracker?.decls.add(decl);
+        if (this.tracker) this.tracker.statements.add(topLevelStatement(decl));
         return decl;
       }
     }
@@ -56,8 +56,19 @@ export class Scopes {
   }
 }
 
-/** Declarations a walk resolved names to, and names it could not resolve. */
-export type ResolutionTracker = { decls: Set<ts.Node>; missing: Set<string> };
+/**
+ * What a walk's name resolution depended on: the top-level statements holding the declarations it found
+ * (TypeScript reuses a statement only with its whole subtree, so the statement still being in the tree
+ * means the declaration is unchanged), and the names it could not resolve.
+ */
+export type ResolutionTracker = { statements: Set<ts.Node>; missing: Set<string> };
+
+/** The statement directly under the SourceFile that contains `node` (the node itself for a SourceFile). */
+function topLevelStatement(node: ts.Node): ts.Node {
+  let n = node;
+  while (n.parent && !ts.isSourceFile(n.parent)) n = n.parent;
+  return n;
+}
 
 function isScope(n: ts.Node): boolean {
   return ts.isSourceFile(n) || ts.isBlock(n) || ts.isModuleBlock(n) || ts.isCaseBlock(n) || ts.isFunctionLike(n)

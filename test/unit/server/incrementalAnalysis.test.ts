@@ -60,6 +60,12 @@ describe('incremental analysis equals a fresh analysis', () => {
         edits.push(t => ({ start: lineStart(l)(t), end: lineStart(l)(t), newText: ins }));
         edits.push(t => ({ start: lineStart(l)(t), end: lineStart(l)(t) + ins.length, newText: '' }));
       }
+      // Delete each top-level statement (e.g. the only call of a function that clears), then put it back.
+      const statements = parse(rel, text, scriptKindFor(rel)).statements.map(s => s.getText());
+      for (const st of statements) {
+        edits.push(at(st, '', st.length));
+        edits.push(t => { const i = t.indexOf('\n', Math.floor(t.length / 2)) + 1; return { start: i, end: i, newText: `${st}\n` }; });
+      }
       // Typing inside the file: one character at a time in the middle.
       for (const ch of ['/', '/', ' ', 'x']) edits.push(t => ({ start: lineStart(Math.floor(lines / 2))(t), end: lineStart(Math.floor(lines / 2))(t), newText: ch }));
       // Declarations other statements depend on.
@@ -73,6 +79,16 @@ describe('incremental analysis equals a fresh analysis', () => {
       assert.ok(steps >= 8, `${steps} edits applied`);
     });
   }
+
+  it('removing the only call of a clearing function makes its interval never-cleared', () => {
+    const text = 'const t = setInterval(() => {}, 5);\nfunction stopIt() { clearInterval(t); }\nstopIt();\n';
+    const sf = parse('y.js', text, scriptKindFor('y.js'));
+    const first = analyze(sf);
+    assert.deepEqual(first.findings.map(f => f.rule), []);
+    const i = text.indexOf('stopIt();');
+    const second = analyze(reparse(sf, [{ start: i, end: i + 'stopIt();\n'.length, newText: '' }]), first);
+    assert.deepEqual(second.findings.map(f => f.rule), ['never-cleared']);
+  });
 
   it('reuses unchanged statements (an edit in one function does not change the others\' site objects)', () => {
     const text = 'function a() { return setTimeout(f, 1); }\nfunction b() { const t = setInterval(g, 2); clearInterval(t); }\n';

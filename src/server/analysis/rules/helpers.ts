@@ -10,7 +10,6 @@ type Indexes = {
   clears: SlotIndex<ClearSite>;
   sites: SlotIndex<TimerSite>;
   assignments: Map<string, Assignment[]>;
-  wordCounts: Map<string, number>;
 };
 const indexes = new WeakMap<FileFacts, Indexes>();
 
@@ -56,7 +55,6 @@ function indexOf(facts: FileFacts): Indexes {
       clears: slotIndex(facts.clears, c => c.key),
       sites: slotIndex(facts.sites, s => s.key),
       assignments: group(facts.assignments, a => (ts.isIdentifier(a.target) ? a.target.text : a.target.name.text)),
-      wordCounts: new Map(),
     };
     indexes.set(facts, ix);
   }
@@ -80,21 +78,11 @@ export function assignmentsNamed(facts: FileFacts, name: string): Assignment[] {
 
 /**
  * How often `name` occurs as an identifier (or identifier-like string) in the file, counting stops at
- * `cap`; `afterDot` false leaves out `.name` member names. Summed from the per-statement counts the walk
- * keeps (so an edit does not rescan the file) and cached per version.
+ * `cap`; `afterDot` false leaves out `.name` member names. From the counts the walk keeps (facts.ts), so an
+ * edit does not rescan the file.
  */
 export function wordCount(facts: FileFacts, name: string, cap: number, afterDot = true): number {
-  const cache = indexOf(facts).wordCounts;
-  const k = `${afterDot ? '.' : ''}${cap}:${name}`;
-  let n = cache.get(k);
-  if (n === undefined) {
-    n = 0;
-    for (const p of facts.parts) {
-      n += (p.words.get(name) ?? 0) - (afterDot ? 0 : p.members.get(name) ?? 0);
-      if (n >= cap) break;
-    }
-    cache.set(k, Math.min(n, cap));
-  }
+  const n = (facts.words.get(name) ?? 0) - (afterDot ? 0 : facts.members.get(name) ?? 0);
   return Math.min(n, cap);
 }
 
