@@ -5,7 +5,9 @@
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Commands } from '../shared/contributions';
 import type { Finding, FindingRule } from '../shared/findings';
+import type { LensCommand } from '../shared/lspProtocol';
 import type { Thresholds } from '../shared/settings';
 import { describeKind, formatCount, formatMs, lensText, sumSites } from './lensText';
 import type { SiteView } from './siteView';
@@ -80,9 +82,15 @@ export function classify(sites: SiteView[], findings: Finding[], t: Thresholds):
   return best ?? { kind: 'healthy', reason: 'healthy' };
 }
 
+/** A command link (the hover trusts exactly RevealSite and RevealInTimeline): `[label](command:id?[args])`. */
+function commandLink(label: string, command: string, args: unknown): string {
+  return `[${label}](command:${command}?${encodeURIComponent(JSON.stringify([args]))})`;
+}
+
+/** Opens `file` at the line: a command link for real paths, plain code for `node:` and unknown files. */
 function link(file: string, line: number, column: number, label: string): string {
   if (!path.isAbsolute(file)) return `\`${label}\``;
-  return `[${label}](${pathToFileURL(file).href}#L${line},${column})`;
+  return commandLink(label, Commands.RevealSite, { file, line, column });
 }
 
 /** The hover of a line: numbers, ref state, keep-alive reason, findings and links to the callback. */
@@ -109,6 +117,10 @@ export function hoverMarkdown(processName: string, sites: SiteView[], findings: 
   const cb = s.callback;
   if (cb && cb.line) out.push('', `Callback: ${link(cb.file, cb.line, cb.column, `${cb.name || '(anonymous)'} — ${cb.file.split('/').pop()}:${cb.line}`)}`);
   out.push('', `Created at ${link(s.file, s.line, s.column, `${s.file.split('/').pop()}:${s.line}:${s.column}`)}`);
+  if (path.isAbsolute(s.file)) {
+    const args: LensCommand.Args = { uri: pathToFileURL(s.file).href, line: s.line, column: s.column, kind: s.kind };
+    out.push('', commandLink('Show in timeline', Commands.RevealInTimeline, args));
+  }
   return out.join('\n');
 }
 

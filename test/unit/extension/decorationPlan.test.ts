@@ -57,8 +57,14 @@ test('plan lens carries the marker kind; hover has numbers, keep-alive and links
   assert.match(m.hover, /^\*\*Timerscope\*\* · leak: 80 live and growing — _app\.js \(pid 7\)_/);
   assert.match(m.hover, /\| live over time \| 10 → 40 → 80 \|/);
   assert.match(m.hover, /Keeps the process alive:\*\* 80 ref'd interval 1\.0 s timers created here\./);
-  assert.match(m.hover, /Callback: \[beat — a\.js:11\]\(file:\/\/\/w\/src\/a\.js#L11,5\)/);
-  assert.match(m.hover, /Created at \[a\.js:10:3\]\(file:\/\/\/w\/src\/a\.js#L10,3\)/);
+  const arg = (cmd: string, label: string) => {
+    const m2 = new RegExp(`\\[${label}\\]\\(command:${cmd.replace(/\./g, '\\.')}\\?([^)]+)\\)`).exec(m.hover);
+    assert.ok(m2, `${label} links to ${cmd}`);
+    return JSON.parse(decodeURIComponent(m2[1]))[0];
+  };
+  assert.deepEqual(arg('timerscope.revealSite', 'beat — a\\.js:11'), { file: '/w/src/a.js', line: 11, column: 5 });
+  assert.deepEqual(arg('timerscope.revealSite', 'a\\.js:10:3'), { file: '/w/src/a.js', line: 10, column: 3 });
+  assert.deepEqual(arg('timerscope.revealInTimeline', 'Show in timeline'), { uri: 'file:///w/src/a.js', line: 10, column: 3, kind: 'interval' });
 });
 
 test('a finding alone (no live site on the line) still gets a mark', () => {
