@@ -63,7 +63,7 @@ test('activation: only what is needed, and main points at the bundle', () => {
   assert.ok(pkg.activationEvents.includes('onDebugResolve:pwa-node'), 'auto-attach');
   assert.ok(!pkg.activationEvents.includes('*'));
   assert.ok(!pkg.activationEvents.includes('onStartupFinished'));
-  for (const e of pkg.activationEvents) assert.match(e, /^(onDebugResolve|onWebviewPanel|onLanguage):/, e);
+  for (const e of pkg.activationEvents) assert.match(e, /^(onDebugResolve|onDebugAdapterProtocolTracker|onWebviewPanel|onLanguage):/, e);
 });
 
 test('readSettings normalises bad values to the defaults', () => {
