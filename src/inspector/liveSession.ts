@@ -40,6 +40,11 @@ export type LiveSessionOptions = {
   workers?: boolean;
   /** Told about degraded measurements (e.g. timers from before attach cannot be found). */
   onWarning?: (message: string) => void;
+  /**
+   * Script URLs of the main thread already learnt by the caller (who holds the Debugger domain on right
+   * now): the session must not switch the Debugger on and off for them.
+   */
+  knownScripts?: Set<string>;
 };
 
 /** Fired after every applied batch and every second: what changed, as a timeline delta. */
@@ -108,7 +113,8 @@ export async function startLiveSession(
     threads.add(th);
     try {
       await waitForBootstrap(session);
-      await th.sites.prime();
+      if (session.label === 'main' && opts.knownScripts) th.sites.seed(opts.knownScripts);
+      else await th.sites.prime();
       th.agent = await injectAgent(session, {
         agent: opts.agent,
         onBatch: b =>

@@ -42,6 +42,12 @@ export class LiveSiteResolver {
     return this.ensureScripts(true);
   }
 
+  /** Script URLs (or paths) learnt by someone else's Debugger round just now. */
+  seed(urls: Iterable<string>): void {
+    for (const u of urls) this.known.add(urlToPath(u) ?? u);
+    this.collected = Date.now();
+  }
+
   /** `force`: a script id we have never seen is certainly new (file names may stay unknown forever). */
   private async ensureScripts(need: boolean, force = false): Promise<void> {
     if (!need) return;

@@ -1,7 +1,11 @@
 /** Helpers for live-mode tests: fixture lines by @tag, sites of a watch report, waiting on a session. */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { LiveSession } from '../../../src/inspector/liveSession';
+import { Writable } from 'node:stream';
+import type { TestContext } from 'node:test';
+import { openTarget, type TargetConnection } from '../../../src/inspector/connect';
+import { startLiveSessionAtStart } from '../../../src/inspector/liveLaunch';
+import type { LiveSession, LiveSessionOptions } from '../../../src/inspector/liveSession';
 import type { WatchReport, WatchSite } from '../../../src/shared/findings';
 import { repoRoot, until } from '../../helpers/targets';
 
@@ -61,4 +65,33 @@ export async function reportWhere(session: LiveSession, what: string, check: (r:
   } catch (err) {
     throw new Error(`${(err as Error).message}\n${last ? describeReport(last) : ''}`);
   }
+}
+
+/** A program launched held at its first line, with the live session started before it runs. */
+export type LaunchedLive = {
+  conn: TargetConnection;
+  live: LiveSession;
+  output(): string;
+  /** Resolves with the first stdout match of `re` (also if already printed). */
+  waitForOutput(re: RegExp, timeoutMs?: number): Promise<string>;
+};
+
+export async function launchLive(t: TestContext, script: string, opts: { cwd?: string; node?: string; live?: LiveSessionOptions } = {}): Promise<LaunchedLive> {
+  let text = '';
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  const conn = await openTarget({ launch: { command: [opts.node ?? 'node', script], cwd: opts.cwd, breakOnStart: true, output: sink } });
+  t.after(() => conn.close());
+  const live = await startLiveSessionAtStart(conn, opts.live);
+  t.after(() => live.stop());
+  return {
+    conn,
+    live,
+    output: () => text,
+    waitForOutput: (re, timeoutMs = 60000) => until(`${re} in the program's output`, async () => re.exec(text)?.[0], timeoutMs, 100),
+  };
 }
