@@ -2,26 +2,32 @@
 import ts from 'typescript';
 import { enclosingHandler } from './handlers';
 import { Keys, collectionSource, skipOuter, thisClass } from './keys';
-import { Scopes } from './scopes';
+import type { Scopes } from './scopes';
+import { constValue, enclosingFunction, functionName } from './syntax';
 import { TimerBindings, isClearName, kindOf } from './timerApis';
 import type { Assignment, ClearSite, HandleUse, TimerSite } from './types';
 
 /** Iterator usage of a `timers/promises` handle slot. */
 export type IterUse = { next: boolean; ret: boolean; forAwait: boolean };
 
-/** What one top-level statement contributes to a file's facts (see facts.ts, which merges and caches them). */
-export type StatementFacts = {
+/** What a walk learns, for one statement or (merged) for a whole file. */
+export type TimerFacts = {
   sites: TimerSite[];
   clears: ClearSite[];
   assignments: Assignment[];
   iter: Map<string, IterUse>;
   unrefKeys: Set<string>;
+  /** The code calls `process.exit()`: the file is a program that decides when it ends, not a library. */
   exitsProcess: boolean;
-  /** A `require('timers')` inside a function: it changes how later statements resolve names. */
-  nestedBindings: boolean;
   /** Occurrences of each identifier (and identifier-like string literal), and of those that are `.name` member names. */
   words: Map<string, number>;
   members: Map<string, number>;
+};
+
+/** What one top-level statement contributes to a file's facts (see facts.ts, which merges and caches them). */
+export type StatementFacts = TimerFacts & {
+  /** A `require('timers')` inside a function: it changes how later statements resolve names. */
+  nestedBindings: boolean;
 };
 
 /** The per-file state a statement walk reads: name resolution, slot keys, the timer module bindings. */
@@ -252,57 +258,11 @@ function containsEarlyReturn(body: ts.Node | undefined, before: number): boolean
   return found;
 }
 
-/** Innermost function-like node around `node`. */
-export function enclosingFunction(node: ts.Node): ts.Node | undefined {
-  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n;
-  return undefined;
-}
-
-/** A usable name for a function-like node: its own, its method name, or the variable it is assigned to. */
-export function functionName(fn: ts.Node): string | undefined {
-  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) && fn.name
-    && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) return fn.name.text;
-  if (ts.isConstructorDeclaration(fn)) return 'constructor';
-  const p = fn.parent;
-  if (p && (ts.isVariableDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isPropertyAssignment(p)) && ts.isIdentifier(p.name)) {
-    return p.name.text;
-  }
-  return undefined;
-}
-
 function callbackName(cb: ts.Expression): string | undefined {
   const e = skipOuter(cb);
   if (ts.isIdentifier(e)) return e.text;
   if (ts.isPropertyAccessExpression(e)) return e.name.text;
   if (ts.isFunctionExpression(e) && e.name) return e.name.text;
   if (ts.isArrowFunction(e) && ts.isCallExpression(e.body)) return callbackName(e.body.expression);
-  return undefined;
-}
-
-/** Fold numeric literals, `const` numbers and + - * / of them; undefined when not constant. */
-export function constValue(e: ts.Expression, scopes: Scopes, depth: number): number | undefined {
-  e = skipOuter(e);
-  if (ts.isNumericLiteral(e)) return Number(e.text.replace(/_/g, ''));
-  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken) {
-    const v = constValue(e.operand, scopes, depth);
-    return v === undefined ? undefined : -v;
-  }
-  if (ts.isBinaryExpression(e)) {
-    const a = constValue(e.left, scopes, depth);
-    const b = a === undefined ? undefined : constValue(e.right, scopes, depth);
-    if (a === undefined || b === undefined) return undefined;
-    switch (e.operatorToken.kind) {
-      case ts.SyntaxKind.PlusToken: return a + b;
-      case ts.SyntaxKind.MinusToken: return a - b;
-      case ts.SyntaxKind.AsteriskToken: return a * b;
-      case ts.SyntaxKind.SlashToken: return b === 0 ? undefined : a / b;
-    }
-    return undefined;
-  }
-  if (ts.isIdentifier(e) && depth < 3) {
-    const decl = scopes.resolve(e);
-    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.isVariableDeclarationList(decl.parent)
-      && (decl.parent.flags & ts.NodeFlags.Const) !== 0) return constValue(decl.initializer, scopes, depth + 1);
-  }
   return undefined;
 }

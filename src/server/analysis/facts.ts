@@ -1,29 +1,18 @@
 import ts from 'typescript';
-import { calleeNamePos, collectStatement, type IterUse, type StatementFacts } from './collect';
+import { calleeNamePos, collectStatement, type StatementFacts, type TimerFacts } from './collect';
 import { Keys } from './keys';
 import { Scopes, type ResolutionTracker } from './scopes';
 import { TimerBindings } from './timerApis';
-import type { Assignment, ClearSite, TimerSite } from './types';
 
 /** Everything the walk over a file learns; the rules only read this. */
-export type FileFacts = {
+export type FileFacts = TimerFacts & {
   sf: ts.SourceFile;
-  sites: TimerSite[];
-  clears: ClearSite[];
-  assignments: Assignment[];
-  iter: Map<string, IterUse>;
-  unrefKeys: Set<string>;
-  /** The file calls `process.exit()`: it is a program that decides when it ends, not a library. */
-  exitsProcess: boolean;
   keys: Keys;
   scopes: Scopes;
   /** Per top-level statement results, offered to the next version of the same document. */
   cache: StatementCache;
   /** The statements' own facts, in order. */
   parts: StatementFacts[];
-  /** Identifier occurrences in the whole file, and those that are `.name` member names (see StatementFacts). */
-  words: Map<string, number>;
-  members: Map<string, number>;
 };
 
 type CachedStatement = { facts: StatementFacts; deps: ResolutionTracker };

@@ -1,7 +1,7 @@
 // A default import: esbuild turns `import * as` into a namespace of getters, one call per ts.isX() in hot loops.
 import ts from 'typescript';
 import type { FileFacts } from '../facts';
-import { functionName } from '../collect';
+import { functionName } from '../syntax';
 import { keysMatch, skipOuter, thisClass } from '../keys';
 import type { ClearSite, StaticFinding, TimerSite } from '../types';
 import { at } from './handleRules';

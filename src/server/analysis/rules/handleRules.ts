@@ -1,7 +1,7 @@
 // A default import: esbuild turns `import * as` into a namespace of getters, one call per ts.isX() in hot loops.
 import ts from 'typescript';
 import type { FileFacts } from '../facts';
-import { functionName } from '../collect';
+import { functionName } from '../syntax';
 import type { StaticFinding, TimerSite } from '../types';
 import { className, clearFnFor, clearLabel, clearsMatching, clearsOf, delayLabel, programLifetime, slotText } from './helpers';
 

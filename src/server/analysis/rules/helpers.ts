@@ -1,7 +1,7 @@
 // A default import: esbuild turns `import * as` into a namespace of getters, one call per ts.isX() in hot loops.
 import ts from 'typescript';
 import type { FileFacts } from '../facts';
-import { functionName } from '../collect';
+import { functionName } from '../syntax';
 import { isLooseKey, keyName, keysMatch } from '../keys';
 import type { Assignment, ClearSite, TimerSite } from '../types';
 
