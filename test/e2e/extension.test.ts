@@ -123,11 +123,14 @@ test('activation: not at start-up; activating takes well under a second', { skip
   assert.equal(await vsc.evaluate((v, id) => v.extensions.getExtension(id)!.isActive, EXT), false, 'Timerscope activated at start-up');
   const m = await vsc.evaluate(async (v, id) => {
     const ext = v.extensions.getExtension(id)!;
+    // CPU time of the extension host beside wall time: on a loaded machine the wall time mostly measures waiting.
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const api = (await ext.activate()) as { activationMs: number };
-    return { totalMs: performance.now() - t0, activateMs: api.activationMs };
+    const cpu = process.cpuUsage(cpu0);
+    return { totalMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, activateMs: api.activationMs };
   }, EXT);
-  t.diagnostic(`activation in code-server: ${m.totalMs.toFixed(1)} ms to load and activate, ${m.activateMs.toFixed(1)} ms inside activate()`);
+  t.diagnostic(`activation in code-server: ${m.totalMs.toFixed(1)} ms wall (${m.cpuMs.toFixed(1)} ms CPU) to load and activate, ${m.activateMs.toFixed(1)} ms inside activate()`);
   assert.ok(m.activateMs > 0 && m.activateMs <= m.totalMs);
   assert.ok(m.totalMs < 2000, `activation took ${m.totalMs} ms`);
 });
