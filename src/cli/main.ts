@@ -12,6 +12,14 @@ import * as watch from './commands/watch';
 
 type Command = { summary: string; run(argv: string[]): Promise<number> };
 
+// chrome-remote-interface calls url.parse(), which Node 24 deprecates (DEP0169): a warning about our own
+// dependency would only confuse the user, and it must not land between report lines.
+const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+process.emitWarning = ((warning: unknown, ...rest: unknown[]) => {
+  const code = typeof rest[0] === 'object' && rest[0] ? (rest[0] as { code?: string }).code : rest[1];
+  if (code !== 'DEP0169') emitWarning(warning, ...rest);
+}) as typeof process.emitWarning;
+
 const commands: Record<string, Command> = {
   snapshot,
   diff,

@@ -230,3 +230,10 @@ test('bad input: a Node.js older than 16 is named, and left as it was', { skip: 
   assert.match(oneLineError(r.stderr), /the target runs Node\.js v14\.\d+\.\d+; Timerscope needs Node\.js 16 or newer/);
   assert.equal(target.child.exitCode, null, 'the target keeps running');
 });
+
+test('the CLI itself on Node 24: a clean report, no deprecation warning from its dependencies', { skip: !nodeBinary(24) && missingEnvMessage('Node 24') }, async () => {
+  const r = await runCli(['snapshot', '--launch', '--after', '200', '--', 'node', fixture('plainInterval.js')], { node: nodeBinary(24) });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\(node v24\./);
+  assert.doesNotMatch(r.stderr, /DeprecationWarning/);
+});
