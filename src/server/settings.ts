@@ -12,7 +12,8 @@ export function settingsFrom(raw: unknown): ServerSettings {
 
 /**
  * Per-resource settings cache (the lsp-sample pattern): pulled with `workspace/configuration` when the
- * client supports it, otherwise taken from `didChangeConfiguration` pushes or initializationOptions.
+ * client supports it, otherwise (or when the client has no such section) taken from
+ * `didChangeConfiguration` pushes or initializationOptions.
  */
 export class DocumentSettings {
   private readonly cache = new Map<string, Promise<ServerSettings>>();
@@ -27,8 +28,9 @@ export class DocumentSettings {
     if (!this.pull) return Promise.resolve(this.global);
     let p = this.cache.get(uri);
     if (!p) {
+      // A client with no `timerscope` section (null) keeps what initializationOptions or a push gave.
       p = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'timerscope' })
-        .then(settingsFrom, () => this.global);
+        .then(v => (v === null || v === undefined ? this.global : settingsFrom(v)), () => this.global);
       this.cache.set(uri, p);
     }
     return p;

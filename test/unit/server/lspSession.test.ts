@@ -202,6 +202,23 @@ describe('per-rule severity', () => {
     }
   });
 
+  it('a client that answers workspace/configuration with null keeps the initializationOptions levels', async () => {
+    const client = await LspClient.start({
+      configuration: () => null,
+      initializationOptions: { settings: { rules: { 'timers-promises-leak': 'error' } } },
+    });
+    try {
+      const { uri } = await client.openFixture('cases/case11-target.js');
+      assert.deepEqual(severities(await client.diagnostics(uri)), [
+        `11:timers-promises-leak:${DiagnosticSeverity.Error}`, `19:timers-promises-leak:${DiagnosticSeverity.Error}`,
+      ]);
+      assert.ok(client.configurationPulls >= 1, 'the server did ask');
+      assert.equal(await client.shutdown(), 0);
+    } finally {
+      client.kill();
+    }
+  });
+
   it('pulled with workspace/configuration, re-pulled after didChangeConfiguration; codeLens.enabled', async () => {
     let section: unknown = { rules: { 'clear-mismatch': 'error', 'discarded-handle': 'info' } };
     const asked: unknown[] = [];
