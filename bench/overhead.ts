@@ -1,0 +1,182 @@
+/**
+ * Live-mode overhead benchmark: throughput of four workloads (bench/fixtures/workload.js: timer churn,
+ * interval-heavy, promise-heavy, HTTP on loopback) in one target process under four conditions, measured
+ * in one run:
+ *   none         nothing injected (the baseline; the CDP connection used to drive the target is open)
+ *   agent        Timerscope attached like `timerscope watch` does (startLiveSession: agent over
+ *                Runtime.evaluate, batches over Runtime.addBinding into the host's live model)
+ *   detached     after the session was stopped (must equal none)
+ *   async_hooks  a why-is-node-running style recorder (init hook + a stack per resource)
+ * Each round measures every workload under every condition back to back, alternating the order of the
+ * conditions between rounds; a ratio is a condition's throughput over the baseline of the same round, and
+ * the table shows the median over rounds (min-max after it). 2 cores shared with other work: expect noise.
+ *   node --import tsx bench/overhead.ts [--quick] [--rounds N] [--window MS] [--json FILE]
+ * Targets: agent ≥ 0.90 on churn and ≥ 0.95 elsewhere, detached = none, async_hooks slower than agent.
+ */
+import { execSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { openTarget, type TargetConnection } from '../src/inspector/connect';
+import { startLiveSession, type LiveSession } from '../src/inspector/liveSession';
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const quick = process.argv.includes('--quick');
+const ROUNDS = Number(arg('--rounds') ?? (quick ? 2 : 6));
+const WINDOW_MS = Number(arg('--window') ?? (quick ? 500 : 1000));
+const jsonOut = arg('--json');
+const WORKLOADS = ['churn', 'intervals', 'promises', 'http'] as const;
+const CONDITIONS = ['none', 'agent', 'detached', 'async_hooks'] as const;
+type Workload = (typeof WORKLOADS)[number];
+type Condition = (typeof CONDITIONS)[number];
+const TARGET: Record<Workload, number> = { churn: 0.9, intervals: 0.95, promises: 0.95, http: 0.95 };
+
+async function evaluate<T>(conn: TargetConnection, expression: string): Promise<T> {
+  const r = await conn.client.Runtime.evaluate({ expression, awaitPromise: true, returnByValue: true });
+  if (r.exceptionDetails) throw new Error(`${expression}: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
+  return r.result.value as T;
+}
+
+/** One workload window: operations per wall-clock second and per second of the target's CPU time. */
+type Sample = { wall: number; cpu: number };
+async function measure(conn: TargetConnection, w: Workload): Promise<Sample> {
+  const r = await evaluate<{ ops: number; ms: number; cpuMs: number }>(conn, `__bench.run(${JSON.stringify(w)}, ${WINDOW_MS})`);
+  return { wall: (r.ops / r.ms) * 1000, cpu: (r.ops / r.cpuMs) * 1000 };
+}
+
+/** Attaches like `timerscope watch` and waits for the first batch to be applied. */
+async function attach(conn: TargetConnection): Promise<LiveSession> {
+  const live = await startLiveSession(conn, { workers: false });
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('no batch from the agent within 10 s')), 10000);
+    const sub = live.onDidUpdate(() => {
+      clearTimeout(t);
+      sub.dispose();
+      resolve();
+    });
+  });
+  return live;
+}
+
+/** Runs one condition's window for a workload; `agent` leaves the state `detached` for the next one. */
+async function runCondition(conn: TargetConnection, w: Workload, c: Condition): Promise<Sample> {
+  if (c === 'agent') {
+    const live = await attach(conn);
+    try {
+      return await measure(conn, w);
+    } finally {
+      await live.stop();
+    }
+  }
+  if (c === 'async_hooks') {
+    await evaluate(conn, '__bench.recorder.enable()');
+    try {
+      return await measure(conn, w);
+    } finally {
+      await evaluate(conn, '__bench.recorder.disable()');
+    }
+  }
+  return measure(conn, w);
+}
+
+/** Condition order of a round: alternated so that drift does not favour one condition. */
+function orderOf(round: number): Condition[] {
+  return round % 2 === 0 ? ['none', 'agent', 'detached', 'async_hooks'] : ['async_hooks', 'agent', 'detached', 'none'];
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+type Ratio = { median: number; min: number; max: number };
+const fmt = (x: Ratio) => `${x.median.toFixed(3)} (${x.min.toFixed(2)}–${x.max.toFixed(2)})`;
+
+function summarize(byCondition: Record<Condition, Sample[]>, metric: keyof Sample, w: Workload) {
+  const base = byCondition.none.map(s => s[metric]);
+  const ratios = Object.fromEntries(
+    CONDITIONS.filter(c => c !== 'none').map(c => {
+      const r = byCondition[c].map((s, i) => s[metric] / base[i]);
+      return [c, { median: median(r), min: Math.min(...r), max: Math.max(...r) }];
+    }),
+  ) as Record<Exclude<Condition, 'none'>, Ratio>;
+  const baseSpread = { min: Math.min(...base) / median(base), max: Math.max(...base) / median(base) };
+  return { workload: w, none: median(base), baseSpread, ratios, target: TARGET[w] };
+}
+
+export function machine() {
+  const cpu = (() => {
+    try {
+      return /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model;
+    } catch {
+      return os.cpus()[0]?.model;
+    }
+  })();
+  const nproc = (() => {
+    try {
+      return Number(execSync('nproc').toString().trim());
+    } catch {
+      return os.cpus().length;
+    }
+  })();
+  return { date: new Date().toISOString(), nproc, cpu, node: process.version, load: os.loadavg().map(l => l.toFixed(2)).join(' ') };
+}
+
+async function main() {
+  const info = machine();
+  console.log(`overhead benchmark: ${info.date}, ${info.nproc} cores (${info.cpu}), node ${info.node}, load ${info.load}`);
+  console.log(`${ROUNDS} rounds × ${WORKLOADS.length} workloads × ${CONDITIONS.length} conditions, ${WINDOW_MS} ms windows`);
+  const conn = await openTarget({
+    launch: { command: [process.execPath, path.join(__dirname, 'fixtures', 'workload.js')], output: 'ignore' },
+  });
+  const samples: Record<Workload, Record<Condition, Sample[]>> = Object.fromEntries(
+    WORKLOADS.map(w => [w, Object.fromEntries(CONDITIONS.map(c => [c, [] as Sample[]]))]),
+  ) as never;
+  try {
+    for (;;) {
+      const ready = await evaluate<boolean>(conn, 'globalThis.__bench?.ready === true').catch(() => false);
+      if (ready) break;
+      await new Promise(r => setTimeout(r, 100));
+    }
+    // Warm-up: JIT and the HTTP server, not counted.
+    for (const w of WORKLOADS) await measure(conn, w);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const w of WORKLOADS) {
+        for (const c of orderOf(round)) samples[w][c].push(await runCondition(conn, w, c));
+      }
+      process.stdout.write(`round ${round + 1}/${ROUNDS} done\n`);
+    }
+  } finally {
+    await conn.close({ killChild: true });
+  }
+
+  const tables = (['wall', 'cpu'] as const).map(metric => ({ metric, rows: WORKLOADS.map(w => summarize(samples[w], metric, w)) }));
+  for (const { metric, rows } of tables) {
+    console.log(
+      metric === 'wall'
+        ? '\nThroughput (operations per wall-clock second), ratio to no tool:'
+        : "\nWork per CPU second of the target (all its threads: agent flushes and GC included), ratio to no tool:",
+    );
+    console.log('| workload | no tool (spread) | Timerscope attached | detached | async_hooks recorder | target | met |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    for (const r of rows) {
+      const met =
+        r.ratios.agent.median >= r.target &&
+        r.ratios.async_hooks.median < r.ratios.agent.median &&
+        Math.abs(r.ratios.detached.median - 1) <= 0.05;
+      console.log(
+        `| ${r.workload} | ${Math.round(r.none).toLocaleString('en-US')}/s (${r.baseSpread.min.toFixed(2)}–${r.baseSpread.max.toFixed(2)}) | ${fmt(r.ratios.agent)} | ${fmt(r.ratios.detached)} | ${fmt(r.ratios.async_hooks)} | ≥ ${r.target.toFixed(2)} | ${met ? 'yes' : 'NO'} |`,
+      );
+    }
+  }
+  console.log('\nratio = condition / no tool in the same round; median (min–max) over rounds; detached counts as met within ±0.05');
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine: info, rounds: ROUNDS, windowMs: WINDOW_MS, tables, samples }, null, 2));
+}
+
+main().catch(err => {
+  console.error(err);
+  process.exit(1);
+});
