@@ -23,38 +23,38 @@ const LINE_OF = `(editor, top, below) => {
   return bestDist <= (below ? 30 : 3) ? best : undefined;
 }`;
 
-/** Every gutter icon (an SVG background in the glyph margin), as `light/leak.svg` and its line. */
-export async function gutterIcons(page: Page): Promise<GutterIcon[]> {
-  return page.evaluate((lineOfSrc: string) => {
+/**
+ * In the page: every gutter icon (an SVG background in the glyph margin, as `light/leak.svg`) or every code
+ * lens text of the active editor, each with its line.
+ */
+function readEditor(page: Page, what: 'icons' | 'lenses'): Promise<{ line: number; text: string }[]> {
+  return page.evaluate(([kind, lineOfSrc]) => {
     const lineOf = (0, eval)(lineOfSrc);
     const editor = document.querySelector('.part.editor .editor-group-container.active .monaco-editor');
-    if (!editor) return [];
-    const out: { line: number; icon: string }[] = [];
-    for (const el of editor.querySelectorAll('.glyph-margin-widgets > *, .margin-view-overlays .cgmr')) {
-      // code-server serves the icon through a vscode-remote-resource URL with the path percent-encoded.
-      const m = /\/([^/?&"]+\/[^/?&"]+\.svg)/.exec(decodeURIComponent(getComputedStyle(el).backgroundImage));
-      if (!m) continue;
-      const line = lineOf(editor, el.getBoundingClientRect().top, false);
-      if (line !== undefined) out.push({ line, icon: m[1]! });
-    }
-    return out.sort((a, b) => a.line - b.line);
-  }, LINE_OF);
-}
-
-/** Every code lens and the line it stands above. */
-export async function codeLenses(page: Page): Promise<Lens[]> {
-  return page.evaluate((lineOfSrc: string) => {
-    const lineOf = (0, eval)(lineOfSrc);
-    const editor = document.querySelector('.part.editor .editor-group-container.active .monaco-editor');
-    if (!editor) return [];
     const out: { line: number; text: string }[] = [];
-    for (const el of editor.querySelectorAll('.codelens-decoration')) {
-      const line = lineOf(editor, el.getBoundingClientRect().bottom, true);
-      const text = (el.textContent ?? '').trim();
+    const selector = kind === 'icons' ? '.glyph-margin-widgets > *, .margin-view-overlays .cgmr' : '.codelens-decoration';
+    for (const el of editor?.querySelectorAll(selector) ?? []) {
+      const r = el.getBoundingClientRect();
+      // code-server serves an icon through a vscode-remote-resource URL with the path percent-encoded.
+      const text = kind === 'icons'
+        ? /\/([^/?&"]+\/[^/?&"]+\.svg)/.exec(decodeURIComponent(getComputedStyle(el).backgroundImage))?.[1]
+        : (el.textContent ?? '').trim();
+      // A lens stands in a view zone just above its line.
+      const line = kind === 'icons' ? lineOf(editor, r.top, false) : lineOf(editor, r.bottom, true);
       if (line !== undefined && text) out.push({ line, text });
     }
     return out.sort((a, b) => a.line - b.line);
-  }, LINE_OF);
+  }, [what, LINE_OF] as const);
+}
+
+/** Every gutter icon, as `light/leak.svg`, and its line. */
+export async function gutterIcons(page: Page): Promise<GutterIcon[]> {
+  return (await readEditor(page, 'icons')).map(({ line, text }) => ({ line, icon: text }));
+}
+
+/** Every code lens and the line it stands above. */
+export function codeLenses(page: Page): Promise<Lens[]> {
+  return readEditor(page, 'lenses');
 }
 
 /** Hovers the text of `line` and returns the hover's text once it shows `expect`. */
