@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { Colors } from '../shared/contributions';
+import { Throttle } from '../ui/throttle';
 import { MARK_KINDS, type DecorationPlan, type MarkKind } from './decorationPlan';
 
 const COLOR: Record<MarkKind, string> = {
@@ -17,14 +18,14 @@ const COLOR: Record<MarkKind, string> = {
 export class DecorationController implements vscode.Disposable {
   private readonly types: Map<MarkKind, vscode.TextEditorDecorationType>;
   private plan: DecorationPlan = new Map();
-  private pending?: NodeJS.Timeout;
-  private lastApplied = 0;
+  private readonly throttle: Throttle;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
     extensionUri: vscode.Uri,
-    private readonly minIntervalMs = 250,
+    minIntervalMs = 250,
   ) {
+    this.throttle = new Throttle(() => this.applyNow(), minIntervalMs);
     const icon = (theme: 'light' | 'dark', kind: MarkKind) => vscode.Uri.joinPath(extensionUri, 'media', 'icons', theme, `${kind}.svg`);
     this.types = new Map(
       MARK_KINDS.map(kind => [
@@ -39,7 +40,7 @@ export class DecorationController implements vscode.Disposable {
         }),
       ]),
     );
-    this.subscriptions.push(vscode.window.onDidChangeVisibleTextEditors(() => this.applyNow()));
+    this.subscriptions.push(vscode.window.onDidChangeVisibleTextEditors(() => this.throttle.run()));
   }
 
   /** The plan currently shown (tests read it through the extension's API). */
@@ -50,16 +51,10 @@ export class DecorationController implements vscode.Disposable {
   /** Shows a new plan, at most every `minIntervalMs`. */
   update(plan: DecorationPlan): void {
     this.plan = plan;
-    if (this.pending) return;
-    const wait = Math.max(0, this.lastApplied + this.minIntervalMs - Date.now());
-    this.pending = setTimeout(() => {
-      this.pending = undefined;
-      this.applyNow();
-    }, wait);
+    this.throttle.request();
   }
 
   private applyNow(): void {
-    this.lastApplied = Date.now();
     for (const editor of vscode.window.visibleTextEditors) {
       const marks = editor.document.uri.scheme === 'file' ? this.plan.get(editor.document.uri.fsPath) ?? [] : [];
       for (const kind of MARK_KINDS) {
@@ -72,7 +67,7 @@ export class DecorationController implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (this.pending) clearTimeout(this.pending);
+    this.throttle.cancel();
     for (const t of this.types.values()) t.dispose();
     for (const s of this.subscriptions) s.dispose();
   }

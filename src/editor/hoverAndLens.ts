@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../shared/contributions';
 import type { LensCommand } from '../shared/lspProtocol';
+import { Throttle } from '../ui/throttle';
 import type { DecorationPlan } from './decorationPlan';
 
 export class TimerHoverProvider implements vscode.HoverProvider {
@@ -22,6 +23,8 @@ export class TimerHoverProvider implements vscode.HoverProvider {
 export class LiveCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
+  /** Lenses are re-requested (and a request in flight cancelled) on every change: at most once a second. */
+  private readonly throttle = new Throttle(() => this.changed.fire(), 1000);
 
   constructor(
     private readonly plan: () => DecorationPlan,
@@ -31,7 +34,7 @@ export class LiveCodeLensProvider implements vscode.CodeLensProvider {
   ) {}
 
   refresh(): void {
-    this.changed.fire();
+    this.throttle.request();
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
@@ -51,6 +54,7 @@ export class LiveCodeLensProvider implements vscode.CodeLensProvider {
   }
 
   dispose(): void {
+    this.throttle.cancel();
     this.changed.dispose();
   }
 }

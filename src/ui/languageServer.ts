@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { TimerscopeLanguageClient } from '../client/languageClient';
 import type { SiteView } from '../editor/siteView';
 import type { Logger } from './processSession';
+import { Throttle } from './throttle';
 
 const LANGUAGES = ['javascript', 'typescript', 'javascriptreact', 'typescriptreact'];
 
@@ -16,6 +17,8 @@ export class LanguageServerLink implements vscode.Disposable {
   private starting?: Promise<void>;
   private sites: readonly SiteView[] = [];
   private readonly disposables: vscode.Disposable[] = [];
+  /** Each change makes the server ask the editor to re-fetch every visible lens: at most once a second. */
+  private readonly throttle = new Throttle(() => this.client?.updateLiveSites(this.sites), 1000);
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -59,10 +62,13 @@ export class LanguageServerLink implements vscode.Disposable {
   /** The sites of every attached process (an empty list on detach: lenses go back to static facts). */
   updateLiveSites(sites: readonly SiteView[]): void {
     this.sites = sites;
-    this.client?.updateLiveSites(sites);
+    // Detach (no sites) goes out at once, so lenses lose their live numbers with the markers.
+    if (sites.length === 0) this.throttle.run();
+    else this.throttle.request();
   }
 
   dispose(): void {
+    this.throttle.cancel();
     for (const d of this.disposables) d.dispose();
     this.client?.dispose();
   }
