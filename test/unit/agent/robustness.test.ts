@@ -1,0 +1,62 @@
+/**
+ * The agent under abuse, in real child processes: a host that vanished (its binding throws, or it stops
+ * pinging) makes the agent remove itself without user code noticing; a flood of fires and creations
+ * between two flushes is dropped and counted, not buffered; memory stays bounded under timer churn; and a
+ * running agent never keeps the process alive.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runFixture } from './childRun';
+
+type Out = Record<string, unknown> & { uncaught: number };
+
+async function robust(mode: string): Promise<Out> {
+  const r = await runFixture<Out>('robust.js', [mode], { timeoutMs: 60000 });
+  assert.equal(r.code, 0, `robust.js ${mode} exited with ${r.code}:\n${r.stderr}`);
+  assert.ok(r.result, `robust.js ${mode} printed no RESULT:\n${r.stdout}\n${r.stderr}`);
+  return r.result;
+}
+
+test('a binding that throws (host gone): the agent removes itself, restores everything, never throws into user code', async () => {
+  const r = await robust('binding-throws');
+  assert.equal(r.uncaught, 0, `user code saw an exception: ${r.uncaughtMessage}`);
+  assert.equal(r.protoRestored, true);
+  assert.equal(r.ownCallbackBack, true, 'a live interval did not get its own _onTimeout back');
+  assert.equal(r.thisOk, true, 'interval callback saw another this/arguments');
+  assert.ok((r.firesAfterStop as number) >= 3);
+});
+
+test('no pings from the host: the agent says goodbye and removes itself after heartbeatTimeoutMs', async () => {
+  const r = await robust('heartbeat');
+  assert.equal(r.uncaught, 0);
+  assert.equal(r.bye, 'heartbeat lost');
+  assert.ok((r.agentGoneAfterMs as number) >= 250, `gone after ${r.agentGoneAfterMs} ms, before the 300 ms timeout`);
+  assert.equal(r.protoRestored, true);
+  assert.equal(r.thisOk, true);
+});
+
+test('a flood between two flushes is bounded by the ring buffer and the window, and counted', async () => {
+  // ringCapacity 1000, windowCap 500, no automatic flush; 5,000 one-millisecond timeouts all fire.
+  const r = await robust('flood');
+  assert.equal(r.fired, 5000, 'a callback was lost');
+  assert.equal(r.fires, 1000, 'the batch carried more fire records than the ring holds');
+  assert.ok((r.dropped as number) >= 4000, `only ${r.dropped} drops counted`);
+  assert.ok((r.unsampled as number) >= 4000, `only ${r.unsampled} creations counted as unsampled`);
+});
+
+test('memory stays bounded under 300k set+clear (heap after GC, with vs without the agent)', async () => {
+  const run = async (mode: 'none' | 'agent') => {
+    const r = await runFixture<Out>('robust.js', ['memory', mode], { timeoutMs: 90000, env: { NODE_OPTIONS: '--expose-gc' } });
+    assert.equal(r.code, 0, r.stderr);
+    return r.result!.growthMb as number;
+  };
+  const without = await run('none');
+  const withAgent = await run('agent');
+  assert.ok(withAgent - without < 16, `the agent kept ${(withAgent - without).toFixed(1)} MB after 300k timers`);
+});
+
+test('a running agent (never stopped) does not keep the process alive', async () => {
+  const r = await runFixture<Out>('robust.js', ['exit'], { timeoutMs: 20000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.result?.ranCallback, true);
+});
