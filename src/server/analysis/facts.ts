@@ -16,7 +16,9 @@ export type FileFacts = TimerFacts & {
 };
 
 type CachedStatement = { facts: StatementFacts; deps: ResolutionTracker };
-type StatementCache = { bindings: string; nested: boolean; byStatement: WeakMap<ts.Statement, CachedStatement> };
+// A Map, rebuilt per version with the current statements only: it dies with the version, and keeps weak
+// tables (costly for the garbage collector) out of the edit path.
+type StatementCache = { bindings: string; nested: boolean; byStatement: Map<ts.Statement, CachedStatement> };
 
 /**
  * Collect the facts of a parsed file. With `previous` (the facts of an earlier version of the same
@@ -25,8 +27,11 @@ type StatementCache = { bindings: string; nested: boolean; byStatement: WeakMap<
  * a keystroke in one function of a 10,000-line file walks that one statement again, not the file.
  */
 export function collectFacts(sf: ts.SourceFile, previous?: FileFacts): FileFacts {
-  const scopes = previous?.scopes ?? new Scopes();
+  // Scopes are asked about again only for statements walked again, so a fresh cache per version is cheap;
+  // key ids must stay stable across versions (cached keys name declarations by id), so Keys is kept.
+  const scopes = new Scopes();
   const keys = previous?.keys ?? new Keys(scopes);
+  keys.scopes = scopes;
   const bindings = new TimerBindings();
   for (const s of sf.statements) {
     bindings.note(s);
@@ -34,7 +39,7 @@ export function collectFacts(sf: ts.SourceFile, previous?: FileFacts): FileFacts
   }
   const signature = bindings.signature();
   const reusable = previous && !previous.cache.nested && previous.cache.bindings === signature ? previous.cache.byStatement : undefined;
-  const cache: StatementCache = { bindings: signature, nested: false, byStatement: new WeakMap() };
+  const cache: StatementCache = { bindings: signature, nested: false, byStatement: new Map() };
   const parts: StatementFacts[] = [];
   const present = new Set<ts.Node>(sf.statements);
   let reused = 0;

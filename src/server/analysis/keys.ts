@@ -16,7 +16,8 @@ export class Keys {
   private readonly ids = new WeakMap<ts.Node, number>();
   private next = 1;
 
-  constructor(private readonly scopes: Scopes) {}
+  /** The name resolution of the file version being walked (set again for each version). */
+  constructor(public scopes: Scopes) {}
 
   /** A stable small number for a node, used inside keys. */
   idOf(node: ts.Node): number {

@@ -7,8 +7,8 @@ import ts from 'typescript';
  * costs one map per scope that is actually asked about.
  */
 export class Scopes {
-  /** Weak: one Scopes serves every version of a document, and old trees must stay collectable. */
-  private readonly cache = new WeakMap<ts.Node, Map<string, ts.Node>>();
+  /** Per version of a file (facts.ts makes a new Scopes for each). */
+  private readonly cache = new Map<ts.Node, Map<string, ts.Node>>();
   /** While set, every resolution is recorded (facts.ts uses it to know what a statement depends on). */
   tracker: ResolutionTracker | undefined;
 
