@@ -1,15 +1,18 @@
 /**
- * Script URLs without the Debugger domain, for the common case of a CommonJS program.
+ * Script URLs without the Debugger domain.
  *
  * V8's `Debugger.enable` walks the whole heap (it collects source positions of every function), so the
  * usual way of learning script URLs stalls the target for ~30 ms at a 50 MB heap and 100-300 ms at 500 MB.
  * Instead, each script we need is identified by one function defined in it: its exact source text
- * (`Function.prototype.toString`) must stand at its exact [[FunctionLocation]] in exactly one candidate —
- * a loaded CommonJS module read from disk (`Module._cache`), or one of Node's own loaded modules. Anything
- * else (ESM, code transpiled in memory by tsx or ts-node, eval, two equal candidates) stays unidentified,
- * and the caller falls back to the Debugger domain.
+ * (`Function.prototype.toString`) must stand at its exact [[FunctionLocation]] in exactly one candidate: a
+ * loaded CommonJS module read from disk (`Module._cache`), one of Node's own loaded modules, or (ES modules,
+ * which Node lists nowhere) a JavaScript file of the main script's project. Anything else (code transpiled in
+ * memory by tsx or ts-node, eval, a dependency's ES module, two equal candidates) stays unidentified, and
+ * the caller falls back to the Debugger domain.
  */
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { findInNatives } from './remote/nativeScripts';
 import { callOn, mapLimit, propertiesOf, remoteFunction, type Client, type FunctionLocation } from './remoteObjects';
 import type { ScriptInfo } from './sourceResolver';
@@ -65,11 +68,8 @@ async function sampleTexts(client: Client, fnArray: string, group: string): Prom
   return texts;
 }
 
-/** The loaded CommonJS file each sample was defined in (read from disk here, not in the target). */
-async function matchCommonJs(client: Client, samples: ScriptSample[], texts: string[]): Promise<(string | undefined)[]> {
-  const r = await client.Runtime.evaluate({ expression: LOADED_CJS_FILES, returnByValue: true, silent: true, includeCommandLineAPI: true });
-  const files = r.exceptionDetails ? [] : ((r.result.value as string[]) ?? []);
-  const found: string[][] = samples.map(() => []);
+/** Adds to `found[k]` every file of `files` that defines sample k (read from disk here, not in the target). */
+async function matchFiles(files: string[], samples: ScriptSample[], texts: string[], found: string[][], toUrl: (file: string) => string): Promise<void> {
   await mapLimit(files, 16, async file => {
     let content: string;
     try {
@@ -82,14 +82,67 @@ async function matchCommonJs(client: Client, samples: ScriptSample[], texts: str
     samples.forEach((s, k) => {
       if (!texts[k] || !content.includes(texts[k])) return;
       starts ??= lineStarts(content);
-      if (definedAt(content, texts[k], s.line0, s.column0, starts)) found[k].push(file);
+      if (definedAt(content, texts[k], s.line0, s.column0, starts)) found[k].push(toUrl(file));
     });
   });
-  return found.map(f => (f.length === 1 ? f[0] : undefined));
+}
+
+async function loadedCommonJsFiles(client: Client): Promise<string[]> {
+  const r = await client.Runtime.evaluate({ expression: LOADED_CJS_FILES, returnByValue: true, silent: true, includeCommandLineAPI: true });
+  return r.exceptionDetails ? [] : ((r.result.value as string[]) ?? []);
+}
+
+/** Most files a project may have for the ES module search; a bigger tree is not searched (no guessing). */
+const MAX_PROJECT_FILES = 5000;
+
+/** Whether `.js` files in `dir` are ES modules, from its package.json (else what the parent folder said). */
+async function jsIsModule(dir: string, inherited: boolean): Promise<boolean> {
+  try {
+    const pkg = JSON.parse(await fs.readFile(path.join(dir, 'package.json'), 'utf8')) as { type?: string };
+    return pkg.type === 'module';
+  } catch {
+    return inherited;
+  }
+}
+
+/**
+ * The ES modules of the main script's project (the folder of its nearest package.json), outside
+ * node_modules: `.mjs` files, and `.js` files where package.json says `"type": "module"` (CommonJS files
+ * cannot be ES modules, and Module._cache already listed the loaded ones). These are the candidates for ES
+ * modules, which Node lists nowhere. Undefined when the tree is too big to search.
+ */
+async function projectModules(mainScript: string | undefined): Promise<string[] | undefined> {
+  if (!mainScript || !path.isAbsolute(mainScript)) return undefined;
+  let root = path.dirname(mainScript);
+  for (let dir = root, i = 0; i < 10; i++, dir = path.dirname(dir)) {
+    if (await fs.access(path.join(dir, 'package.json')).then(() => true, () => false)) {
+      root = dir;
+      break;
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  const out: string[] = [];
+  let seen = 0;
+  const walk = async (dir: string, inheritedModule: boolean): Promise<boolean> => {
+    const isModule = await jsIsModule(dir, inheritedModule);
+    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!(await walk(p, isModule))) return false;
+      } else if (e.isFile()) {
+        if (++seen > MAX_PROJECT_FILES) return false;
+        if (e.name.endsWith('.mjs') || (isModule && e.name.endsWith('.js'))) out.push(p);
+      }
+    }
+    return true;
+  };
+  return (await walk(root, false)) ? out : undefined;
 }
 
 /** Node's own module defining each sample, searched inside the target a slice at a time. */
-async function matchNatives(client: Client, anchor: string, samples: ScriptSample[], texts: string[], group: string): Promise<(string | undefined)[]> {
+async function matchNatives(client: Client, anchor: string, samples: ScriptSample[], texts: string[], group: string): Promise<string[][]> {
   const found: string[][] = samples.map(() => []);
   const fn = remoteFunction(findInNatives);
   const locations = samples.map(s => [s.line0, s.column0]);
@@ -104,25 +157,36 @@ async function matchNatives(client: Client, anchor: string, samples: ScriptSampl
     for (const [k, id] of r.matches) found[k].push(id);
     if (r.unavailable || start + NATIVES_PER_CALL >= r.total) break;
   }
-  return found.map(f => (f.length === 1 ? `node:${f[0]}` : undefined));
+  return found;
 }
 
 /**
  * Identifies the script of every sample (`fnArray` holds their functions, in order), or returns undefined
  * as soon as one cannot be identified for sure: the caller then asks the Debugger.
  */
-export async function identifyScripts(client: Client, fnArray: string, samples: ScriptSample[], group: string): Promise<ScriptInfo[] | undefined> {
+export async function identifyScripts(client: Client, fnArray: string, samples: ScriptSample[], mainScript: string | undefined, group: string): Promise<ScriptInfo[] | undefined> {
   if (samples.length === 0) return [];
   const texts = await sampleTexts(client, fnArray, group);
   if (texts.length !== samples.length || texts.some(t => !t || BOUND_TEXT.test(t))) return undefined;
-  const urls = await matchCommonJs(client, samples, texts);
-  const rest = samples.map((_, k) => k).filter(k => !urls[k]);
+  // Every candidate that defines a sample is collected: exactly one match identifies it, two or more are a doubt.
+  const found: string[][] = samples.map(() => []);
+  const unmatched = () => samples.map((_, k) => k).filter(k => found[k].length === 0);
+  const cjs = await loadedCommonJsFiles(client);
+  await matchFiles(cjs, samples, texts, found, f => f);
+  let rest = unmatched();
   if (rest.length) {
     const natives = await matchNatives(client, fnArray, rest.map(k => samples[k]), rest.map(k => texts[k]), group);
-    rest.forEach((k, j) => (urls[k] = natives[j]));
+    rest.forEach((k, j) => natives[j].forEach(id => found[k].push(`node:${id}`)));
+    rest = unmatched();
   }
-  if (urls.some(u => !u)) return undefined;
-  return samples.map((s, k) => ({ scriptId: s.scriptId, url: urls[k]! }));
+  if (rest.length) {
+    const loaded = new Set(cjs);
+    const esm = await projectModules(mainScript);
+    if (!esm) return undefined;
+    await matchFiles(esm.filter(f => !loaded.has(f)), rest.map(k => samples[k]), rest.map(k => texts[k]), rest.map(k => found[k]), f => pathToFileURL(f).href);
+  }
+  if (found.some(f => f.length !== 1)) return undefined;
+  return samples.map((s, k) => ({ scriptId: s.scriptId, url: found[k][0] }));
 }
 
 /**
@@ -135,6 +199,7 @@ export async function identifyUnknownScripts(
   listeners: string,
   locations: { callbacks: (FunctionLocation | null)[]; listeners: (FunctionLocation | null)[] },
   isKnown: (scriptId: string) => boolean,
+  mainScript: string | undefined,
   group: string,
 ): Promise<ScriptInfo[] | undefined> {
   const seen = new Set<string>();
@@ -150,5 +215,5 @@ export async function identifyUnknownScripts(
     { byValue: false, group },
   );
   const samples = [...fromTimers, ...fromListeners].map(({ l }) => ({ scriptId: l.scriptId, line0: l.line0, column0: l.column0 }));
-  return identifyScripts(client, arr.objectId!, samples, group);
+  return identifyScripts(client, arr.objectId!, samples, mainScript, group);
 }

@@ -26,13 +26,19 @@ export function defaultScriptCacheDir(): string {
 
 /**
  * The scripts worth remembering: Node's own (only their URL is ever needed) and files on disk whose source
- * the resolver reads from disk anyway; not eval'd or generated code (its source needs the Debugger) and
- * not scripts with a large inline source map.
+ * the resolver reads from disk anyway; not eval'd, generated or vanished code (its source needs the
+ * Debugger) and not scripts with a large inline source map.
  */
-export function cacheableScripts(scripts: (ScriptInfo | undefined)[]): ScriptInfo[] {
-  return scripts.filter(
-    (s): s is ScriptInfo => !!s && (s.url.startsWith('node:') || !!urlToPath(s.url)) && (s.sourceMapURL ?? '').length < 4096,
-  );
+export async function cacheableScripts(scripts: (ScriptInfo | undefined)[]): Promise<ScriptInfo[]> {
+  const onDisk = async (s: ScriptInfo) => {
+    const file = urlToPath(s.url);
+    return !!file && (await fs.access(file).then(() => true, () => false));
+  };
+  const out: ScriptInfo[] = [];
+  for (const s of scripts) {
+    if (s && (s.sourceMapURL ?? '').length < 4096 && (s.url.startsWith('node:') || (await onDisk(s)))) out.push(s);
+  }
+  return out;
 }
 
 /** A cache in one small JSON file per process, under `dir`. Failures only cost the Debugger round. */

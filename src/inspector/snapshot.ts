@@ -206,7 +206,7 @@ async function snapshotInner(client: Client, opts: SnapshotOptions): Promise<Sna
   const cacheKey = opts.scriptCache && info.timeOrigin ? `${info.pid}-${info.timeOrigin.toFixed(3)}` : undefined;
   if (cacheKey && unknown()) resolver.remember(await opts.scriptCache!.load(cacheKey));
   if (unknown() && opts.identifyScripts !== false && !isJsDebugProxy(client)) {
-    const identified = await identifyUnknownScripts(client, walker, listenerArr.objectId!, { callbacks: fns.locations, listeners: listenerLocs }, id => !!resolver.scriptUrl(id), GROUP);
+    const identified = await identifyUnknownScripts(client, walker, listenerArr.objectId!, { callbacks: fns.locations, listeners: listenerLocs }, id => !!resolver.scriptUrl(id), info.argv[1], GROUP);
     if (identified) resolver.remember(identified);
   }
   if (unknown()) {
@@ -215,7 +215,7 @@ async function snapshotInner(client: Client, opts: SnapshotOptions): Promise<Sna
         [...neededScripts].filter(id => !(resolver.scriptUrl(id) ?? 'node:').startsWith('node:')).map(id => resolver.sourceOf(id)),
       );
     });
-    if (cacheKey) await opts.scriptCache!.save(cacheKey, cacheableScripts([...neededScripts].map(id => resolver.scriptInfo(id))));
+    if (cacheKey) await opts.scriptCache!.save(cacheKey, await cacheableScripts([...neededScripts].map(id => resolver.scriptInfo(id))));
   }
 
   const indexes = new Map<string, Promise<ScriptIndex | undefined>>();

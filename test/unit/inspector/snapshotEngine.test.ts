@@ -102,17 +102,30 @@ test('a CommonJS program needs no Debugger domain: user files, bound callbacks a
   assert.deepEqual(snap.handles.filter(h => h.type === 'HTTPServer').map(h => `${h.location?.file}:${h.location?.line}`), ['examples/src/server.ts:9']);
 });
 
-test('script URLs remembered from an earlier connection: a later connection of an ESM program needs no Debugger domain', async t => {
+test('an ES module program needs no Debugger domain either: its modules are found among the project\'s files', async t => {
+  const target = await startTarget(t, 'variety.mjs', { cwd: programs });
+  await target.waitForOutput(/ready/);
+  const conn = await target.connect();
+  const sent = methodsOf(conn);
+  const snap = await takeSnapshot(conn);
+  assert.ok(!sent.includes('Debugger.enable'), sent.join(' '));
+  assert.equal(countAt(snap, 'variety.mjs', 2, 'interval'), 1);
+  assert.equal(countAt(snap, 'variety.mjs', 4, 'interval'), 1, 'the bound interval at its creation site');
+});
+
+test('script URLs remembered from an earlier connection: a later connection needs no Debugger domain', async t => {
   const target = await startTarget(t, 'variety.mjs', { cwd: programs });
   await target.waitForOutput(/ready/);
   const cache = fileScriptUrlCache(mkdtempSync(path.join(tmpdir(), 'timerscope-scripts-')));
+  // As for a program whose scripts cannot be identified from files (code transpiled in memory, say).
+  const opts = { scriptCache: cache, identifyScripts: false };
   const a = await target.connect();
   const sentA = methodsOf(a);
-  const first = await takeSnapshot(a, { scriptCache: cache });
-  assert.ok(sentA.includes('Debugger.enable'), 'ESM modules cannot be identified from files: the first connection asks the Debugger');
+  const first = await takeSnapshot(a, opts);
+  assert.ok(sentA.includes('Debugger.enable'), 'the first connection asks the Debugger');
   const b = await target.connect();
   const sentB = methodsOf(b);
-  const second = await takeSnapshot(b, { scriptCache: cache });
+  const second = await takeSnapshot(b, opts);
   assert.ok(!sentB.includes('Debugger.enable'), `the second does not: ${sentB.join(' ')}`);
   const where = (s: Snapshot) => s.timers.filter(x => x.kind !== 'immediate').map(x => `${x.kind} ${x.location?.file}:${x.location?.line}:${x.location?.column} ${x.callback?.name}`).sort();
   assert.deepEqual(where(second), where(first));
