@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { MarkKind } from '../editor/decorationPlan';
 import { Colors, Commands } from '../shared/contributions';
+import { Throttle } from './throttle';
 import type { TreeNode } from './treeModel';
 
 const MARK_ICON: Record<MarkKind, [string, string]> = {
@@ -16,10 +17,12 @@ export class TimersTreeProvider implements vscode.TreeDataProvider<TreeNode> {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private roots: TreeNode[] = [];
+  /** A live session updates several times a second; a tree redraw twice a second is plenty. */
+  private readonly throttle = new Throttle(() => this.changed.fire(undefined), 500);
 
   update(roots: TreeNode[]): void {
     this.roots = roots;
-    this.changed.fire(undefined);
+    this.throttle.request();
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
@@ -49,6 +52,7 @@ export class TimersTreeProvider implements vscode.TreeDataProvider<TreeNode> {
   }
 
   dispose(): void {
+    this.throttle.cancel();
     this.changed.dispose();
   }
 }

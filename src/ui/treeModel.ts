@@ -39,6 +39,14 @@ function shortFile(file: string, cwd?: string): string {
   return file;
 }
 
+/** A leaking site can hold thousands of timers: the tree lists the first ones and counts the rest. */
+export const MAX_TIMER_ROWS = 100;
+
+function moreRow(siteId: string, more: number, s: SiteView): TreeNode[] {
+  if (more <= 0) return [];
+  return [{ id: `${siteId}/more`, type: 'timer', label: `… ${formatCount(more)} more`, location: { file: s.file, line: s.line, column: s.column }, children: [] }];
+}
+
 /** Builds the tree; sites sorted by live count, internal sites only when `showInternal`. */
 export function buildTree(processes: TreeProcess[], opts: { showInternal: boolean; cwd?: string }): TreeNode[] {
   return processes.map(p => {
@@ -62,7 +70,7 @@ export function buildTree(processes: TreeProcess[], opts: { showInternal: boolea
           tooltip: `${s.callbackName ? `callback ${s.callbackName}, ` : ''}${describeKind(s)} created at ${s.file}:${s.line}:${s.column}${s.threadId ? ` (thread ${s.threadId})` : ''}`,
           mark: mark ?? (s.refed === 0 ? 'unrefd' : 'healthy'),
           location: { file: s.file, line: s.line, column: s.column },
-          children: (s.timers ?? []).map(t => ({
+          children: (s.timers ?? []).slice(0, MAX_TIMER_ROWS).map((t): TreeNode => ({
             id: `${id}/${t.id}`,
             type: 'timer' as const,
             label: `#${t.id}`,
@@ -76,7 +84,7 @@ export function buildTree(processes: TreeProcess[], opts: { showInternal: boolea
               .join(' · '),
             location: { file: s.file, line: s.line, column: s.column },
             children: [],
-          })),
+          })).concat(moreRow(id, (s.timers?.length ?? 0) - MAX_TIMER_ROWS, s)),
         };
       }),
     };

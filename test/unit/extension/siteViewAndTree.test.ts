@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { absoluteFile, mergeLiveSites, siteKey, sitesFromSnapshot, withHistory, type SiteView } from '../../../src/editor/siteView';
 import type { SnapshotTimer } from '../../../src/shared/snapshot';
-import { buildTree } from '../../../src/ui/treeModel';
+import { buildTree, MAX_TIMER_ROWS } from '../../../src/ui/treeModel';
 import { snapshotOf } from './fixtures';
 
 const timer = (id: number, over: Partial<SnapshotTimer> = {}): SnapshotTimer => ({
@@ -85,4 +85,13 @@ test("mergeLiveSites: live numbers over snapshot sites, matched by line when col
   assert.deepEqual(a.liveHistory, [10, 50, 92]);
   assert.equal(b.fired, undefined, 'no live data: snapshot numbers only');
   assert.deepEqual(mergeLiveSites(snap, []).length, 2, "the agent's own timer is dropped even before live numbers arrive");
+});
+
+test('buildTree lists at most MAX_TIMER_ROWS timers of a site and counts the rest', () => {
+  const many = Array.from({ length: MAX_TIMER_ROWS + 25 }, (_, i) => timer(i + 1));
+  const [proc] = buildTree([{ id: 's1', name: 'p', state: 'live', cwd: '/w', sites: sitesFromSnapshot(snapshotOf(many)), findings: 0 }], { showInternal: false });
+  const rows = proc.children[0].children;
+  assert.equal(rows.length, MAX_TIMER_ROWS + 1);
+  assert.equal(rows.at(-1)!.label, '… 25 more');
+  assert.equal(proc.children[0].description, `${MAX_TIMER_ROWS + 25} live · ref'd · interval 1.0 s`);
 });
