@@ -253,6 +253,39 @@ test('the timeline panel shows the attached process', { skip }, async () => {
   await vsc.command('workbench.action.closeActiveEditor');
 });
 
+test('clicking the leak\'s code lens reveals its site in the Timeline view', { skip }, async () => {
+  await openApp();
+  const lens = page.locator('.part.editor .editor-group-container.active .codelens-decoration').filter({ hasText: GROWING }).locator('a').first();
+  await lens.click({ timeout: 20_000 });
+  // The site lane of app.js:LEAK in the Timeline view, expanded into its timers by focusSite.
+  const siteLabel = new RegExp(`^app\\.js:${L.leak}\\b`);
+  await until(async () => {
+    for (const f of page.frames()) {
+      const lanes = await f.evaluate(() => window.__timerscopeTest?.ready() ? window.__timerscopeTest.lanes() : []).catch(() => []);
+      if ((lanes as { kind: string; label: string; expanded?: boolean }[]).some(l => l.kind === 'site' && siteLabel.test(l.label) && l.expanded)) return true;
+    }
+    return false;
+  }, `the app.js:${L.leak} lane expanded in the Timeline view`, 30_000);
+  await vsc.command('workbench.action.closePanel');
+});
+
+test('Take Snapshot and Compare with Previous Snapshot (palette) open readable reports', { skip }, async () => {
+  await openApp();
+  const activeText = () => vsc.evaluate(v => v.window.activeTextEditor?.document.getText() ?? '');
+  await vsc.palette('Timerscope: Take Snapshot');
+  await until(async () => /^Timerscope snapshot of pid \d+/m.test(await activeText()), 'the snapshot report', 30_000);
+  const report = await activeText();
+  assert.match(report, new RegExp(`Timerscope snapshot of pid ${target!.child.pid}\\b`));
+  assert.match(report, /Timers by site, most suspicious first:/);
+  assert.match(report, new RegExp(`app\\.js:${L.leak}:\\d+`));
+  await vsc.palette('Timerscope: Compare with Previous Snapshot');
+  // The heartbeats keep piling up between the two snapshots.
+  let diff = '';
+  await until(async () => new RegExp(`grew\\s+\\+\\d+ .*app\\.js:${L.leak}:`).test((diff = await activeText())), 'the diff naming the leak', 30_000)
+    .catch(err => assert.fail(`${err.message}:\n${diff}`));
+  await vsc.command('workbench.action.closeAllEditors');
+});
+
 test('Detach (palette) removes icons, lenses, tree items and the status bar item; the program keeps running', { skip }, async () => {
   await openApp();
   await vsc.palette('Timerscope: Detach');
@@ -265,6 +298,30 @@ test('Detach (palette) removes icons, lenses, tree items and the status bar item
   assert.equal(target!.child.exitCode, null, 'detaching leaves the program running');
   target!.child.kill('SIGKILL');
   target = undefined;
+});
+
+test('two processes at once: each named in the tree, "2 processes" in the status bar, an exited one stays listed', { skip }, async () => {
+  const a = await startTarget(undefined, app, { cwd: ws });
+  const b = await startTarget(undefined, app, { cwd: ws });
+  try {
+    await openApp();
+    for (const x of [a, b]) await vsc.command('timerscope.attachToInspector', { url: x.url });
+    await until(async () => /^2 processes · [\d,]+ timers\b/.test((await statusText()) ?? ''), 'the status bar to count 2 processes', 20_000);
+    await vsc.command('timerscope.timers.focus');
+    const processRow = (pid: number) => async () => (await sidebarRows()).find(r => r.startsWith(`app.js (pid ${pid}) `));
+    await until(async () => Boolean((await processRow(a.child.pid!)()) && (await processRow(b.child.pid!)())), 'both processes in the tree', 20_000);
+    b.child.kill('SIGKILL');
+    await until(async () => /\bexited$/.test((await processRow(b.child.pid!)()) ?? ''), 'the killed process listed as exited', 20_000);
+    assert.match((await processRow(a.child.pid!)()) ?? '', /\blive$/);
+    // Detach with several sessions asks which: pick "All processes".
+    await vsc.palette('Timerscope: Detach');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'All processes' }).click({ timeout: 20_000 });
+    await until(async () => (await sessions()).length === 0, 'all sessions detached', 20_000);
+    await editorShows('a clean editor after detaching all', (i, l) => i.length === 0 && liveLensLines(l).length === 0, 20_000);
+  } finally {
+    a.child.kill('SIGKILL');
+    b.child.kill('SIGKILL');
+  }
 });
 
 test('debug session (F5, JavaScript debugger): auto-attach shows the markers; stopping it removes them', { skip }, async () => {
