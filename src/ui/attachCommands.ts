@@ -27,8 +27,15 @@ export function checkTrusted(): boolean {
 
 /** Shows an engine error as one line (UserError) or with its message (anything else). */
 export function showError(err: unknown, what: string): void {
-  const msg = err instanceof UserError ? err.message : `${what} failed: ${(err as Error)?.message ?? err}`;
+  const msg = inEditorTerms(err instanceof UserError ? err.message : `${what} failed: ${(err as Error)?.message ?? err}`);
   void vscode.window.showErrorMessage(`Timerscope: ${msg}`);
+}
+
+/** The engine's messages name CLI flags; in the editor the same advice is a command. */
+function inEditorTerms(msg: string): string {
+  return msg
+    .replace(/use --pid PID to turn the inspector on in a running process/, "use 'Timerscope: Attach to Node Process…' to turn the inspector on in a running process")
+    .replace(/or --launch -- node app\.js/, "or 'Timerscope: Run Current File with Timerscope'");
 }
 
 export class AttachCommands {
