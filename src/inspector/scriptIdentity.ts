@@ -44,7 +44,7 @@ export function definedAt(file: string, text: string, line0: number, column0: nu
   const off = starts[line0] + column0;
   // The location is the function's first token (classes, arrows without parentheses) or its parameter list.
   const paren = text.indexOf('(');
-  return file.startsWith(text, off) || (paren > 0 && file.startsWith(text, off - paren));
+  return file.startsWith(text, off) || (paren > 0 && off >= paren && file.startsWith(text, off - paren));
 }
 
 const TO_STRING = `function (limit) { try { return Function.prototype.toString.call(this).slice(0, limit); } catch (e) { return ''; } }`;
