@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import * as vscode from 'vscode';
 import { UserError } from '../common/errors';
 import type { ConnectOptions } from '../inspector/connect';
-import { findNode, inspectorArgText, parseInspectorTarget, type AttachResult, type InspectorArg } from './attachTargets';
+import { findNode, inEditorTerms, inspectorArgText, parseInspectorTarget, type AttachResult, type InspectorArg } from './attachTargets';
 import type { SessionOrigin } from './processSession';
 import { listNodeProcesses } from './processList';
 import type { SessionManager } from './sessionManager';
@@ -29,13 +29,6 @@ export function checkTrusted(): boolean {
 export function showError(err: unknown, what: string): void {
   const msg = inEditorTerms(err instanceof UserError ? err.message : `${what} failed: ${(err as Error)?.message ?? err}`);
   void vscode.window.showErrorMessage(`Timerscope: ${msg}`);
-}
-
-/** The engine's messages name CLI flags; in the editor the same advice is a command. */
-function inEditorTerms(msg: string): string {
-  return msg
-    .replace(/use --pid PID to turn the inspector on in a running process/, "use 'Timerscope: Attach to Node Process…' to turn the inspector on in a running process")
-    .replace(/or --launch -- node app\.js/, "or 'Timerscope: Run Current File with Timerscope'");
 }
 
 export class AttachCommands {

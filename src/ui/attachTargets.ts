@@ -40,3 +40,10 @@ export function parseInspectorTarget(text: string): ConnectOptions | undefined {
   if (m) return { host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]) };
   return undefined;
 }
+
+/** The engine's messages name CLI flags; in the editor the same advice is a command. */
+export function inEditorTerms(msg: string): string {
+  return msg
+    .replace(/use --pid PID to turn the inspector on in a running process/, "use 'Timerscope: Attach to Node Process…' to turn the inspector on in a running process")
+    .replace(/or --launch -- node app\.js/, "or 'Timerscope: Run Current File with Timerscope'");
+}

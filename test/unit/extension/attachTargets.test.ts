@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { test } from 'node:test';
-import { findNode, inspectorArgText, parseInspectorTarget } from '../../../src/ui/attachTargets';
+import { findNode, inEditorTerms, inspectorArgText, parseInspectorTarget } from '../../../src/ui/attachTargets';
 import { debugSessionLabel, isConcreteSession, isNodeDebugSession, proxyWebSocketUrl, type DebugSessionLike } from '../../../src/ui/debugTargets';
 
 test('parseInspectorTarget: port, host:port, [v6]:port, ws URL; anything else undefined', () => {
@@ -60,4 +60,28 @@ test('debugSessionLabel names the launch once', () => {
   assert.equal(debugSessionLabel(session(), 'Launch Program'), 'app.js [123] « Launch Program (debug)');
   assert.equal(debugSessionLabel(session({ name: 'worker [7]' }), 'Launch Program'), 'worker [7] (debug: Launch Program)');
   assert.equal(debugSessionLabel(session({ name: 'Attach' })), 'Attach (debug)');
+});
+
+test("inEditorTerms: the engine's CLI hints become commands; other messages pass unchanged", () => {
+  const cli = 'nothing is listening on 127.0.0.1:1; start the program with --inspect=127.0.0.1:1, or use --pid PID to turn the inspector on in a running process, or --launch -- node app.js';
+  assert.equal(
+    inEditorTerms(cli),
+    "nothing is listening on 127.0.0.1:1; start the program with --inspect=127.0.0.1:1, or use 'Timerscope: Attach to Node Process…' to turn the inspector on in a running process, or 'Timerscope: Run Current File with Timerscope'",
+  );
+  assert.equal(inEditorTerms('the target process exited'), 'the target process exited');
+});
+
+test("inEditorTerms rewrites the engine's real message for a port nobody listens on", async () => {
+  const { createServer } = await import('node:net');
+  const { openTarget } = await import('../../../src/inspector/connect');
+  const srv = createServer();
+  await new Promise<void>(r => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as import('node:net').AddressInfo).port;
+  await new Promise(r => srv.close(r));
+  const err = await openTarget({ port }).then(() => undefined, (e: Error) => e);
+  assert.ok(err, 'attaching to a closed port fails');
+  const msg = inEditorTerms(err.message);
+  assert.match(msg, /'Timerscope: Attach to Node Process…'/);
+  assert.match(msg, /'Timerscope: Run Current File with Timerscope'/);
+  assert.doesNotMatch(msg, /--pid|--launch/);
 });
