@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { installRepoExtension, repoExtension, startCodeServer, type CodeServer } from '../helpers/codeServer';
-import { codeLenses, gutterIcons, hoverText, lineOf, type GutterIcon, type Lens } from '../helpers/codeServerEditor';
+import { clickLens, codeLenses, gutterIcons, hoverText, lineOf, type GutterIcon, type Lens } from '../helpers/codeServerEditor';
 import { startTarget, type Target } from '../helpers/targets';
 import { codeServerDir, missingEnvMessage } from '../helpers/testEnv';
 import { until } from './timelineBrowser';
@@ -255,8 +255,8 @@ test('the timeline panel shows the attached process', { skip }, async () => {
 
 test('clicking the leak\'s code lens reveals its site in the Timeline view', { skip }, async () => {
   await openApp();
-  const lens = page.locator('.part.editor .editor-group-container.active .codelens-decoration').filter({ hasText: GROWING }).locator('a').first();
-  await lens.click({ timeout: 20_000 });
+  await editorShows('a live lens on the leaking line', (_i, l) => LIVE.test(lensOn(l, L.leak!) ?? ''), 20_000);
+  assert.ok(await clickLens(page, L.leak!), 'clicked the lens');
   // The site lane of app.js:LEAK in the Timeline view, expanded into its timers by focusSite.
   const siteLabel = new RegExp(`^app\\.js:${L.leak}\\b`);
   await until(async () => {

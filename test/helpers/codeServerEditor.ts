@@ -57,6 +57,23 @@ export function codeLenses(page: Page): Promise<Lens[]> {
   return readEditor(page, 'lenses');
 }
 
+/** Clicks the (first) command of the code lens above `line`; false when there is none. */
+export async function clickLens(page: Page, line: number): Promise<boolean> {
+  const at = await page.evaluate(([n, lineOfSrc]) => {
+    const lineOf = (0, eval)(lineOfSrc as string);
+    const editor = document.querySelector('.part.editor .editor-group-container.active .monaco-editor');
+    for (const el of editor?.querySelectorAll('.codelens-decoration') ?? []) {
+      const a = el.querySelector('a');
+      if (!a || lineOf(editor, el.getBoundingClientRect().bottom, true) !== n) continue;
+      const r = a.getBoundingClientRect();
+      return { x: r.left + Math.min(20, r.width / 2), y: r.top + r.height / 2 };
+    }
+    return undefined;
+  }, [line, LINE_OF] as const);
+  if (at) await page.mouse.click(at.x, at.y);
+  return at !== undefined;
+}
+
 /** Hovers the text of `line` and returns the hover's text once it shows `expect`. */
 export async function hoverText(page: Page, line: number, expect: RegExp): Promise<string> {
   let text = '';
