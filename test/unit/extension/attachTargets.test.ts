@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import { openTarget } from '../../../src/inspector/connect';
 import { findNode, inEditorTerms, inspectorArgText, parseInspectorTarget } from '../../../src/ui/attachTargets';
 import { debugSessionLabel, isConcreteSession, isNodeDebugSession, proxyWebSocketUrl, type DebugSessionLike } from '../../../src/ui/debugTargets';
 
@@ -72,11 +74,9 @@ test("inEditorTerms: the engine's CLI hints become commands; other messages pass
 });
 
 test("inEditorTerms rewrites the engine's real message for a port nobody listens on", async () => {
-  const { createServer } = await import('node:net');
-  const { openTarget } = await import('../../../src/inspector/connect');
   const srv = createServer();
   await new Promise<void>(r => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as import('node:net').AddressInfo).port;
+  const port = (srv.address() as AddressInfo).port;
   await new Promise(r => srv.close(r));
   const err = await openTarget({ port }).then(() => undefined, (e: Error) => e);
   assert.ok(err, 'attaching to a closed port fails');
