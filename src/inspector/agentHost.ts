@@ -70,8 +70,9 @@ export async function waitForBootstrap(session: CdpSession): Promise<void> {
   for (;;) {
     const ready = await session.send('Runtime.evaluate', { expression: BOOTSTRAPPED, includeCommandLineAPI: true, silent: true, returnByValue: true });
     if (ready.result?.value === true) return;
-    if (Date.now() > deadline) throw new UserError('the thread did not finish starting within 5 s; attach again later');
-    await new Promise(r => setTimeout(r, 20));
+    // (Node < 20.16 has no getBuiltinModule; in some worker threads of Node 18 the inspector gives no `require` either.)
+    if (Date.now() > deadline) throw new UserError('the thread did not finish starting within 5 s, or Node gives no way to load its built-ins there');
+    await new Promise(r => setTimeout(r, 50));
   }
 }
 

@@ -167,8 +167,13 @@ export async function startLiveSession(
           conn.client,
           async (s: WorkerSession) => {
             if (stopped) return;
-            const th = await attach(s, new SourceResolver(s.client, hello.cwd), id => `worker ${id} ${path.basename(s.workerUrl)}`);
-            s.label = `worker ${th.threadId}`;
+            try {
+              const th = await attach(s, new SourceResolver(s.client, hello.cwd), id => `worker ${id} ${path.basename(s.workerUrl)}`);
+              s.label = `worker ${th.threadId}`;
+            } catch (err) {
+              // A worker that exits while we attach is normal; anything else is worth a warning.
+              if (!/exited|closed/.test((err as Error).message)) opts.onWarning?.(`worker ${s.workerUrl} is not watched: ${(err as Error).message}`);
+            }
           },
           s => {
             for (const th of threads) if (th.session === s) {

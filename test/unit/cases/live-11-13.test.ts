@@ -4,14 +4,17 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { loadExpected } from '../../helpers/snapshots';
 import { casesDir } from '../../helpers/targets';
+import { nodeBinary } from '../../helpers/testEnv';
 import { describeReport, findingsAt, launchLive, reportWhere, sameFile, siteAt, sitesAtLine } from '../live/liveHelpers';
 
-test('case 11 live: abandoned iterators A (ref\'d) and B (unref\'d) at their first next(); nothing for C or D', async t => {
+for (const [label, node] of [['default Node', undefined], ['Node 18', nodeBinary(18)]] as const) {
+test(`case 11 live (${label}): abandoned iterators A (ref'd) and B (unref'd) at their first next(); nothing for C or D`, { skip: label !== 'default Node' && !node && `${label} is not installed` }, async t => {
   const name = '11-timers-promises-iterator-not-closed';
   const exp = loadExpected(name);
   const [a, b] = exp.liveTimers;
   const dir = path.join(casesDir(), name);
-  const run = await launchLive(t, 'target.js', { cwd: dir });
+  const run = await launchLive(t, 'target.js', { cwd: dir, node });
+  if (node) assert.match(run.live.process.nodeVersion, /^v18\./);
   await run.waitForOutput(/\[C\] counted to five/);
   // From observeFromMs on: A and B stay armed (A keeps ticking), C's interval is gone.
   const r = await reportWhere(run.live, 'A ticking after C closed', r =>
@@ -33,6 +36,7 @@ test('case 11 live: abandoned iterators A (ref\'d) and B (unref\'d) at their fir
   assert.equal(siteAt(r, 'target.js', watchdog.line).delayMs, watchdog.delayMs);
   assert.equal(findingsAt(r, 'target.js', watchdog.line).length, 0, 'the unref\'d watchdog is not blamed');
 });
+}
 
 test('case 13 live: each worker thread\'s interval labelled with its threadId; the unref\'d worker is not a keep-alive cause', async t => {
   const name = '13-worker-thread-timers';

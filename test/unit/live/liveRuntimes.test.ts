@@ -10,10 +10,12 @@ const esm = fixture('live-esm.mjs');
 const runtimes: [string, string | undefined][] = [
   ['default Node', process.execPath],
   ['Node 18', nodeBinary(18)],
+  ['Node 22', nodeBinary(22)],
+  ['Node 24', nodeBinary(24)],
 ];
 
 for (const [label, node] of runtimes) {
-  test(`live session on an ESM-only program (${label}: no require in the target)`, { skip: !node && 'Node 18 is not installed (scripts/setup-test-env.sh)' }, async t => {
+  test(`live session on an ESM-only program (${label}: no require in the target)`, { skip: !node && `${label} is not installed (scripts/setup-test-env.sh)` }, async t => {
     const target = await startTarget(t, esm, { node });
     await target.waitForOutput(/ready/);
     const conn = await target.connect();
@@ -25,7 +27,7 @@ for (const [label, node] of runtimes) {
     );
     assert.deepEqual([siteAt(r, esm, tick.line).column, siteAt(r, esm, tick.line).callbackName], [tick.column, 'tick']);
     assert.deepEqual([siteAt(r, esm, after.line).column, siteAt(r, esm, after.line).delayMs], [after.column, 150]);
-    assert.match(r.process!.nodeVersion, label === 'Node 18' ? /^v18\./ : /^v/);
+    assert.match(r.process!.nodeVersion, new RegExp(`^v${label.startsWith('Node ') ? label.slice(5) + '\\.' : ''}`));
     await live.stop();
     const left = await conn.client.Runtime.evaluate({ expression: 'typeof globalThis.__timerscopeAgent', returnByValue: true });
     assert.equal(left.result.value, 'undefined');

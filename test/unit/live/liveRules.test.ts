@@ -1,0 +1,47 @@
+/** The overlap and churn rules on a real program; the watch table on a real terminal (script(1) gives a TTY). */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { startLiveSession } from '../../../src/inspector/liveSession';
+import { startTarget, repoRoot } from '../../helpers/targets';
+import { describeReport, findingsAt, fixture, reportWhere, siteAt, tagAt } from './liveHelpers';
+
+const file = fixture('live-rules.js');
+
+test('overlap: an async interval callback still pending at the next fire; churn: 600 timeouts per second from one line', async t => {
+  const target = await startTarget(t, file);
+  await target.waitForOutput(/ready/);
+  const conn = await target.connect();
+  const live = await startLiveSession(conn);
+  t.after(() => live.stop());
+  const overlap = tagAt(file, 'overlap');
+  const churn = tagAt(file, 'churn');
+  const r = await reportWhere(live, 'overlap and churn findings', r =>
+    findingsAt(r, file, overlap.line, 'overlap').length > 0 && findingsAt(r, file, churn.line, 'churn').length > 0,
+  );
+  const o = siteAt(r, file, overlap.line);
+  assert.ok(o.overlaps >= 2 && o.overlaps <= o.fired, `overlaps ${o.overlaps} of ${o.fired} fires`);
+  const c = siteAt(r, file, churn.line);
+  assert.ok(c.created >= 600 && c.fired >= c.created * 0.8, JSON.stringify(c));
+  assert.match(findingsAt(r, file, churn.line, 'churn')[0].message, /^\d+ timers created per second at peak/);
+  assert.equal(findingsAt(r, file, churn.line, 'leak.growth').length, 0, `short timeouts that fire are not a leak\n${describeReport(r)}`);
+});
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+test('watch on a terminal redraws a table with sparklines every second', { skip: !hasScript && 'script(1) is not installed' }, async t => {
+  const target = await startTarget(t, fixture('live-basic.js'));
+  await target.waitForOutput(/ready/);
+  const cli = `${process.execPath} ${path.join(repoRoot, 'bin', 'timerscope.js')} watch --ws ${target.url} --duration 3500ms`;
+  const child = spawn('script', ['-qfec', cli, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, COLUMNS: '140' } });
+  let out = '';
+  child.stdout.on('data', d => (out += d));
+  const code = await new Promise<number | null>(r => child.on('exit', r));
+  assert.equal(code, 0, out);
+  const frames = out.split('\x1b[H\x1b[2J').filter(f => f.includes('sev  site'));
+  assert.ok(frames.length >= 3, `redrawn about once a second: ${frames.length} frames`);
+  assert.match(frames[frames.length - 2], /\(Ctrl-C to stop\)/);
+  assert.match(out, /[▁▂▃▄▅▆▇█]{2,}/, 'a live-count trend');
+  assert.match(out, new RegExp(`ERR  .*live-basic\\.js:${tagAt(fixture('live-basic.js'), 'leak').line}:\\d+ +interval`));
+});
