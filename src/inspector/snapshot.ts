@@ -196,9 +196,10 @@ async function snapshotInner(client: Client, opts: SnapshotOptions): Promise<Sna
   const fnCount = await callOn<number>(client, walker, 'function () { return this.fns.length; }', [], { byValue: true, group: GROUP });
   const fns = await resolveFunctions(client, walker, fnCount, chunkSize);
 
-  // Learn script URLs: from an earlier connection's cache, else by matching function texts against loaded
-  // CommonJS files and Node's own modules, else from the Debugger (on only for this: enabling it walks the
-  // heap, a stall of ~30 ms at 50 MB and 100-300 ms at 500 MB). The resolver is kept per connection.
+  // Learn script URLs: from an earlier connection's cache, else by matching function texts against the loaded
+  // CommonJS files, Node's own modules and the project's ES modules (scriptIdentity.ts), else from the
+  // Debugger (on only for this: enabling it walks the heap, ~30 ms at 50 MB, 100-700 ms at 500 MB).
+  // The resolver is kept per connection.
   const resolver = resolverFor(client, info.cwd);
   const neededScripts = new Set<string>();
   for (const l of [...fns.locations, ...listenerLocs]) if (l) neededScripts.add(l.scriptId);
