@@ -95,7 +95,11 @@ export class LiveSiteResolver {
 
   /** Resolves a batch's new sites (in order). */
   async resolve(sites: AgentSite[]): Promise<ResolvedSite[]> {
-    await this.ensureScripts(sites.some(s => s.file && !s.nodeInternal && !this.isKnown(s.file)));
+    // A file never seen is a script loaded since the last round (a module required later): learn it now.
+    // One that stays unknown after being asked for (not a script V8 reports) is not asked for again.
+    const unseen = sites.filter(s => s.file && !s.nodeInternal && !this.isKnown(s.file) && !this.asked.has(s.file));
+    for (const s of unseen) this.asked.add(s.file!);
+    await this.ensureScripts(unseen.length > 0, true);
     const out: ResolvedSite[] = [];
     for (const s of sites) {
       let pos: ResolvedPosition | null = null;

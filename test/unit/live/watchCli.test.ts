@@ -1,9 +1,11 @@
 /** `timerscope watch` as a user runs it, against real processes: JSON report, --fail-on, plain output, bad input. */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import type { WatchReport } from '../../../src/shared/findings';
 import { runCli } from '../../helpers/cli';
-import { startTarget } from '../../helpers/targets';
+import { repoRoot, startTarget } from '../../helpers/targets';
 import { findingsAt, fixture, siteAt, tagAt } from './liveHelpers';
 
 const file = fixture('live-basic.js');
@@ -47,6 +49,17 @@ test('watch without a TTY prints findings as lines, then the table; --launch run
   assert.match(res.stdout, /^sev +site +kind +live +trend/m);
   assert.match(res.stdout, new RegExp(`live-basic\\.js:${tagAt(file, 'busy').line}:1 +interval`));
   assert.match(res.stdout, /watched \d+\.\d s \(duration\); the agent was removed/);
+});
+
+test('watch --launch on the TypeScript example: the leaking heartbeat at its .ts line through the source map', async () => {
+  const build = spawnSync(process.execPath, [path.join(repoRoot, 'examples', 'build.mjs')], { encoding: 'utf8' });
+  assert.equal(build.status, 0, build.stderr);
+  const res = await runCli(['watch', '--launch', '--duration', '3s', '--json', '--', 'node', 'examples/dist/server.js']);
+  assert.equal(res.code, 0, res.stderr);
+  const r = JSON.parse(res.stdout) as WatchReport;
+  const s = siteAt(r, 'examples/src/sessions.ts', 22);
+  assert.deepEqual([s.kind, s.delayMs, s.column, s.callbackName, s.live, s.cleared], ['interval', 1000, 3, 'sendHeartbeat', 12, 0]);
+  assert.ok(s.fired >= 12, `fired ${s.fired}`);
 });
 
 test('watch: bad input gives one clear line and exit code 2', async () => {
