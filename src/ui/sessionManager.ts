@@ -44,6 +44,13 @@ export class SessionManager {
     // The engine (CDP client, its protocol tables, the parser) loads on the first attach, not at activation.
     const [{ openTarget }, { ProcessSession }] = await Promise.all([import('../inspector/connect.js'), import('./processSession.js')]);
     const conn = await openTarget(connect);
+    // The same inspector twice (a second click, a port and its ws URL): keep the session we have.
+    const same = this.list().find(x => x.conn.url === conn.url && !x.conn.isClosed());
+    if (same) {
+      await conn.close({ killChild: false });
+      this.opts.log.info(`already attached: ${same.name}`);
+      return same;
+    }
     const thresholds = this.opts.thresholds;
     const session = new ProcessSession(conn, origin, {
       refreshMs: this.opts.refreshMs(),

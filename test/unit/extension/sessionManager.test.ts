@@ -27,6 +27,9 @@ test('attach, live numbers over snapshot sites, palette snapshot during polling,
 
   const s = await sessions.attach({ ws: target.url }, { type: 'url', detail: target.url });
   assert.equal(s.name, `app.js (pid ${target.child.pid})`);
+  const port = Number(new URL(target.url).port);
+  assert.equal(await sessions.attach({ port }, { type: 'port', detail: String(port) }), s, 'the same inspector by its port: the same session');
+  assert.equal(sessions.list().length, 1);
   assert.equal(s.state, 'live');
   const leak = lineOf('leak');
   assert.ok(s.sites.some(x => x.file === app && x.line === leak), 'the first snapshot is shown when attach returns');
