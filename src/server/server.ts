@@ -15,10 +15,13 @@ import { OpenDocuments } from './openDocuments';
 import { DocumentSettings } from './settings';
 import { WorkspaceIndex } from './workspaceIndex';
 
-// Indexing a workspace parses thousands of files whose trees die right after their analysis; V8's default
-// heap growth keeps about as much dead as live data around. Sizing for memory halves the peak RSS
-// (bench/lsp.ts, 2,000 files: 305 → ~170 MB) at no measurable cost in time.
-setFlagsFromString('--optimize-for-size');
+// Indexing a workspace parses thousands of files whose trees die right after their analysis. V8's default
+// heap growth lets old space grow to about twice the live data before a full GC (2,000 files: ~330 MB
+// peak); growing it by 15% keeps the peak under 200 MB, and a larger young generation lets most trees
+// die there instead of being promoted. Measured in one run (ws of 2,000 files, in-process): default 11.0 s
+// CPU / 329 MB, --optimize-for-size 16.9 s / 161 MB, these two 8.8 s / 187 MB; edits cost as without flags.
+setFlagsFromString('--heap-growing-percent=15');
+setFlagsFromString('--max-semi-space-size=16');
 
 const connection = createConnection(ProposedFeatures.all);
 const docs = new OpenDocuments();
