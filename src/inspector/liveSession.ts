@@ -28,6 +28,7 @@ import { injectAgent, waitForBootstrap, type AgentThread } from './agentHost';
 import { mainThreadSession, watchWorkers, type CdpSession, type WorkerSession } from './cdpSession';
 import { explainSessionError, type TargetConnection } from './connect';
 import { LiveSiteResolver } from './liveSites';
+import { isJsDebugProxy } from './scriptCatalog';
 import { resolverFor } from './snapshot';
 import { SourceResolver } from './sourceResolver';
 
@@ -36,7 +37,10 @@ export type LiveSessionOptions = {
   thresholds?: Partial<LiveThresholds>;
   /** Agent tuning (flush period, buffer sizes…). */
   agent?: Partial<Omit<AgentStartOptions, 'binding'>>;
-  /** Also watch worker threads (default true). */
+  /**
+   * Also watch worker threads (default: true, except through js-debug's CDP proxy, where the NodeWorker
+   * domain belongs to the debugger's own session).
+   */
   workers?: boolean;
   /** Told about degraded measurements (e.g. timers from before attach cannot be found). */
   onWarning?: (message: string) => void;
@@ -160,8 +164,10 @@ export async function startLiveSession(
   const hello = main.agent!.hello;
   const proc = { pid: hello.pid, nodeVersion: hello.nodeVersion, argv: hello.argv, cwd: hello.cwd };
 
+  const proxied = isJsDebugProxy(conn.client);
+  if (proxied && opts.workers === undefined) opts.onWarning?.("worker threads are not watched through js-debug's CDP proxy");
   const workers =
-    opts.workers === false
+    opts.workers === false || (proxied && opts.workers === undefined)
       ? undefined
       : await watchWorkers(
           conn.client,
