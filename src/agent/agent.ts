@@ -143,6 +143,14 @@ function createAgent(req: Req) {
     }
   }
 
+  /** The thread is exiting: a last batch, so that short programs are recorded to their end. */
+  function onExit(): void {
+    if (!running) return;
+    const last = makeBatch();
+    last.bye = 'the program exited';
+    send(last);
+  }
+
   function flush(): void {
     if (!running) return;
     if (now() - lastPing > opts.heartbeatTimeoutMs) return selfStop('heartbeat lost');
@@ -196,6 +204,7 @@ function createAgent(req: Req) {
       flushTimer = timers.setInterval(flush, opts.flushMs);
       flushTimer.unref();
       stats.start(opts.http);
+      process.on('exit', onExit);
       TimerTracker.install(proto, {
         now,
         loopOffset: offset,
@@ -231,6 +240,7 @@ function createAgent(req: Req) {
       send(last);
       running = false;
       timers.clearInterval(flushTimer);
+      process.removeListener('exit', onExit);
       stats?.stop();
       let restored = TimerTracker.uninstall(proto);
       if (Array.isArray(all)) for (const t of all) if (TimerTracker.restore(t as never)) restored++;
