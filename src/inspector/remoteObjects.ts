@@ -7,9 +7,35 @@ import type Protocol from 'devtools-protocol';
 
 export type Client = CDP.Client;
 
+/**
+ * Node dispatches inspector messages back to back for as long as they keep arriving, so a quick series of
+ * short calls would still starve the target's event loop. After {@link BURST_MS} of calls without a break
+ * we pause for a millisecond, which lets the target run its loop (timers, I/O) before the next call.
+ */
+const BURST_MS = 5;
+const bursts = new WeakMap<Client, { start: number; last: number }>();
+
+async function paceCalls(client: Client): Promise<void> {
+  const now = performance.now();
+  const b = bursts.get(client);
+  if (!b || now - b.last > 1) bursts.set(client, { start: now, last: now });
+  else if (now - b.start > BURST_MS) {
+    await new Promise(r => setTimeout(r, 1));
+    const t = performance.now();
+    bursts.set(client, { start: t, last: t });
+  }
+}
+
+function callEnded(client: Client): void {
+  const b = bursts.get(client);
+  if (b) b.last = performance.now();
+}
+
 /** Own properties and internal properties ([[Scopes]], [[FunctionLocation]], ...) of a remote object. */
 export async function propertiesOf(client: Client, objectId: string) {
+  await paceCalls(client);
   const r = await client.Runtime.getProperties({ objectId, ownProperties: true });
+  callEnded(client);
   return { props: r.result, internal: r.internalProperties ?? [] };
 }
 
@@ -55,6 +81,7 @@ export async function callOn(
   args: Protocol.Runtime.CallArgument[],
   opts: { byValue: boolean; group: string },
 ): Promise<unknown> {
+  await paceCalls(client);
   const r = await client.Runtime.callFunctionOn({
     objectId,
     functionDeclaration: fn,
@@ -63,6 +90,7 @@ export async function callOn(
     objectGroup: opts.group,
     silent: true,
   });
+  callEnded(client);
   if (r.exceptionDetails) {
     throw new Error(`in-target call failed: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
   }
