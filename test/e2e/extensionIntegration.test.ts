@@ -10,8 +10,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { installRepoExtension, startCodeServer, type CodeServer } from '../helpers/codeServer';
-import { codeServerDir, missingEnvMessage } from '../helpers/testEnv';
+import { codeServerMissing, installRepoExtension, startCodeServer, type CodeServer } from '../helpers/codeServer';
 import { ROOT, buildSuite } from '../integration/build';
 import { SKIP_EXIT_CODE } from '../integration/runTest';
 import type { SuiteResult } from '../integration/suite/index';
@@ -25,7 +24,7 @@ after(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-test('the extension mocha suite passes in code-server\'s extension host', { skip: codeServerDir() ? false : missingEnvMessage('code-server') }, async t => {
+test('the extension mocha suite passes in code-server\'s extension host', { skip: codeServerMissing() }, async t => {
   const suite = await buildSuite();
   tmp = mkdtempSync(join(tmpdir(), 'ts-ext-suite-'));
   const ws = join(tmp, 'workspace');

@@ -12,8 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import type { Recording } from '../../src/shared/recording';
-import { bundleExtension, startCodeServer, type CodeServer } from '../helpers/codeServer';
-import { codeServerDir, missingEnvMessage } from '../helpers/testEnv';
+import { bundleExtension, codeServerMissing, startCodeServer, type CodeServer } from '../helpers/codeServer';
 import { FIXTURE_PATH } from '../unit/timeline/fixture';
 import { WEBVIEW_DIR, until, type SliceInfo, type ViewportInfo } from './timelineBrowser';
 
@@ -21,7 +20,7 @@ declare const window: Record<string, any>;
 declare const document: any;
 declare function getComputedStyle(el: unknown): { getPropertyValue(name: string): string };
 
-const cs = codeServerDir();
+const skip = codeServerMissing();
 let dir: string;
 let vsc: CodeServer | undefined;
 let page: Page;
@@ -63,7 +62,7 @@ const call = <T>(f: Frame, name: string, ...args: unknown[]): Promise<T> =>
   f.evaluate(([n, a]) => window.__timerscopeTest[n as string](...(a as unknown[])), [name, args] as const) as Promise<T>;
 
 before(async () => {
-  if (!cs) return;
+  if (skip) return;
   dir = mkdtempSync(join(tmpdir(), 'ts-vscode-'));
   const ws = join(dir, 'ws');
   mkdirSync(join(ws, 'src'), { recursive: true });
@@ -89,7 +88,7 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test('in VS Code: the recording renders in the panel, a click opens the editor at the line, state survives hide/show', { skip: cs ? false : missingEnvMessage('code-server') }, async () => {
+test('in VS Code: the recording renders in the panel, a click opens the editor at the line, state survives hide/show', { skip }, async () => {
   let frame = await timelineFrame(page);
   const counts = await call<{ fires: number; sites: number }>(frame, 'counts');
   assert.equal(counts.sites, 6);
@@ -113,7 +112,7 @@ test('in VS Code: the recording renders in the panel, a click opens the editor a
   assert.deepEqual([vp.startMs, vp.endMs], [4410, 4430]);
 });
 
-test('in VS Code: the Timeline view in the panel hydrates too', { skip: cs ? false : missingEnvMessage('code-server') }, async () => {
+test('in VS Code: the Timeline view in the panel hydrates too', { skip }, async () => {
   const editorFrame = await timelineFrame(page);
   // Through the palette by its full label: VS Code has a built-in Explorer "Timeline" view too.
   await vsc!.palette('Timerscope: Focus on Timeline View');

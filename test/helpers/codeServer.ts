@@ -2,10 +2,10 @@
  * Real VS Code for e2e tests: code-server (installed by scripts/setup-test-env.sh) on 127.0.0.1 with a fresh
  * user-data and extensions dir, a workspace opened in headless Chromium through playwright-core, and a small
  * driver extension (codeServerDriver.ts) to run commands with arguments in the extension host. Everything
- * started here (code-server's process group, Chromium, the temp dir) is ended by `stop()`, and killed when
+ * started here (code-server's process tree, Chromium, the temp dir) is ended by `stop()`, and killed when
  * the test process exits without calling it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import type * as vscodeApi from 'vscode';
 import { ROOT, SCREENSHOTS, launchChromium, newTestPage, until } from '../e2e/timelineBrowser';
 import type { DriverRequest, DriverResponse } from './codeServerDriver';
-import { codeServerDir } from './testEnv';
+import { chromiumPath, codeServerDir, missingEnvMessage } from './testEnv';
 
 export type CodeServerOptions = {
   /** The folder to open. */
@@ -63,6 +63,13 @@ const QUIET_SETTINGS = {
   'window.commandCenter': false,
 };
 
+/** Why code-server tests cannot run here (the skip message), or false when code-server and Chromium are installed. */
+export function codeServerMissing(): string | false {
+  if (!codeServerDir()) return missingEnvMessage('code-server');
+  if (!existsSync(chromiumPath())) return missingEnvMessage(`Chromium (${chromiumPath()})`);
+  return false;
+}
+
 /** Bundles a test extension (`entry` exports activate) with its manifest into `extDir`. */
 export async function bundleExtension(entry: string, extDir: string, manifest: Record<string, unknown>): Promise<void> {
   mkdirSync(join(extDir, 'dist'), { recursive: true });
@@ -96,15 +103,50 @@ async function installDriver(extensionsDir: string): Promise<void> {
   });
 }
 
-/** Ends code-server's whole process group (extension host, language servers, debug targets it spawned). */
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
+/**
+ * code-server and every process below it, leaves first. Its server runs in a session of its own, and a debug
+ * target js-debug launches sits in that one, so killing our child's process group is not enough.
+ */
+function processTree(root: number): number[] {
+  let table: string;
   try {
-    process.kill(-child.pid, signal);
+    table = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' });
   } catch {
-    // already gone
+    return [root];
+  }
+  const children = new Map<number, number[]>();
+  for (const line of table.split('\n')) {
+    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
+    if (!pid || ppid === undefined) continue;
+    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  }
+  const out: number[] = [];
+  const visit = (pid: number) => {
+    for (const c of children.get(pid) ?? []) visit(c);
+    out.push(pid);
+  };
+  visit(root);
+  return out;
+}
+
+function killAll(pids: number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
   }
 }
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServer> {
   const cs = codeServerDir();
@@ -131,27 +173,21 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
       '--extensions-dir', extensionsDir, '--user-data-dir', userData, opts.workspace],
     { env: { ...process.env, ...opts.env, TIMERSCOPE_DRIVER_FILE: driverFile }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
-  const killOnExit = () => killGroup(server, 'SIGKILL');
+  const killOnExit = () => killAll(processTree(server.pid!), 'SIGKILL');
   process.once('exit', killOnExit);
   let out = '';
   server.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
   server.stderr!.setEncoding('utf8').on('data', (c: string) => (out += c));
-  const exited = new Promise<void>(r => server.once('exit', () => r()));
   let browser: Browser | undefined;
 
   const stop = async () => {
     process.off('exit', killOnExit);
     await browser?.close().catch(() => undefined);
-    killGroup(server, 'SIGTERM');
-    const gone = await Promise.race([exited.then(() => true), new Promise<boolean>(r => setTimeout(() => r(false), 5000).unref())]);
-    if (!gone) killGroup(server, 'SIGKILL');
-    // Helpers of the group can outlive the leader for a moment; SIGKILL whatever is left of it.
-    killGroup(server, 'SIGKILL');
-    try {
-      process.kill(-server.pid!, 'SIGKILL');
-    } catch {
-      // the group is empty
-    }
+    // Taken before anything dies: orphans are re-parented and could not be found afterwards.
+    const tree = server.pid ? processTree(server.pid) : [];
+    killAll(tree, 'SIGTERM');
+    await until(() => !tree.some(alive), 'code-server and its processes to exit', 5000).catch(() => killAll(tree, 'SIGKILL'));
+    await until(() => !tree.some(alive), 'code-server and its processes to be killed', 5000).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   };
 
