@@ -5,9 +5,9 @@ import { repoRoot } from './targets';
 
 export type CliResult = { code: number | null; stdout: string; stderr: string };
 
-export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number; node?: string } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number; node?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise(resolve => {
-    const child = spawn(opts.node ?? process.execPath, [path.join(repoRoot, 'bin', 'timerscope.js'), ...args], { cwd: opts.cwd ?? repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(opts.node ?? process.execPath, [path.join(repoRoot, 'bin', 'timerscope.js'), ...args], { cwd: opts.cwd ?? repoRoot, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', d => (stdout += d));

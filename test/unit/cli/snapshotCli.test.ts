@@ -181,7 +181,8 @@ test('bad input: --pid of a process that is not Node.js, or of no process', asyn
 });
 
 test('bad input: the launched program exits before the snapshot', async () => {
-  const r = await runCli(['snapshot', '--launch', '--after', '5000', '--', 'node', fixture('exitsSoon.js')]);
+  // 1.5 s: time enough to attach even on a loaded machine, well before --after ends.
+  const r = await runCli(['snapshot', '--launch', '--after', '5000', '--', 'node', fixture('exitsSoon.js')], { env: { EXIT_AFTER_MS: '1500' } });
   assert.equal(r.code, 1);
   assert.match(oneLineError(r.stderr), /the program exited before the snapshot \(--after 5000 ms\)/);
 });
