@@ -20,6 +20,18 @@ describe('timerscope-lsp', () => {
     }
   });
 
+  it('dist/server.js --node-ipc (the transport the VS Code client uses) serves the same session', async () => {
+    const client = await LspClient.start({ transport: 'ipc' });
+    try {
+      const { uri } = await client.openFixture('cases/case11-target.js');
+      assert.deepEqual(lineRules(await client.diagnostics(uri)), ['11:timers-promises-leak', '19:timers-promises-leak']);
+      assert.equal((await client.codeLenses(uri)).length, 5);
+      assert.equal(await client.shutdown(), 0);
+    } finally {
+      client.kill();
+    }
+  });
+
   it('without a transport it prints one line of usage and exits with 2', () => {
     const r = spawnSync(process.execPath, [BIN], { encoding: 'utf8', timeout: 20_000 });
     assert.equal(r.status, 2);

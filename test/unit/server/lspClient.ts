@@ -3,14 +3,14 @@
  * talks JSON-RPC to it over its stdin/stdout with vscode-languageserver-protocol, the way an editor does.
  * Every wait is for a message from the server (with a deadline), never a fixed sleep.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest, CodeLensRefreshRequest, CodeLensRequest, ConfigurationRequest, createProtocolConnection,
   DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification,
-  DidOpenTextDocumentNotification, ExitNotification, InitializedNotification, InitializeRequest,
+  DidOpenTextDocumentNotification, ExitNotification, InitializedNotification, InitializeRequest, IPCMessageReader, IPCMessageWriter,
   PublishDiagnosticsNotification, RegistrationRequest, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
   type ClientCapabilities, type CodeAction, type CodeLens, type ConfigurationItem, type Diagnostic,
   type InitializeResult, type ProtocolConnection, type PublishDiagnosticsParams, type Range,
@@ -29,6 +29,8 @@ export type ClientOptions = {
   refreshSupport?: boolean;
   /** Node arguments that start the server (default: dist/server.js --stdio). */
   args?: string[];
+  /** `ipc`: fork dist/server.js --node-ipc and talk over Node's IPC channel, as vscode-languageclient does. */
+  transport?: 'stdio' | 'ipc';
 };
 
 const DEADLINE_MS = 20_000;
@@ -74,8 +76,13 @@ export class LspClient {
   /** Spawn the server over stdio and run initialize/initialized. */
   static async start(opts: ClientOptions = {}): Promise<LspClient> {
     if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npm run build\` first`);
-    const proc = spawn(process.execPath, opts.args ?? [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    const ipc = opts.transport === 'ipc';
+    const proc = ipc
+      ? fork(SERVER, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
+      : spawn(process.execPath, opts.args ?? [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const conn = ipc
+      ? createProtocolConnection(new IPCMessageReader(proc), new IPCMessageWriter(proc))
+      : createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     let client: LspClient | undefined;
     const stderr: string[] = [];
     proc.stderr!.on('data', (b: Buffer) => stderr.push(b.toString()));
