@@ -16,7 +16,7 @@ Injects a small agent into the process (and its worker threads) that measures ev
 fires, how long its callback runs, whether a call site's timers pile up. On a terminal the table refreshes
 every second (sites by severity, live-count trend, p99 lateness); otherwise findings are printed as lines.
 When the watch ends (--duration, Ctrl-C, or the program exits) the agent is removed and every timer is
-exactly as before.
+exactly as before. With --launch the program is held at its first line until the agent is in place.
 
 ${connectionHelp}
 
