@@ -9,7 +9,11 @@ import type { CallSiteInfo, RuleId, StaticFinding, TimerSite } from './types';
 export type Analysis = {
   facts: FileFacts;
   findings: StaticFinding[];
-  sites: CallSiteInfo[];
+  /**
+   * Computed on first read (diagnostics after an edit do not need them; lenses and callSites do). Read it
+   * before the document's tree is re-parsed again: the re-parse moves the nodes it is computed from.
+   */
+  readonly sites: CallSiteInfo[];
 };
 
 /**
@@ -19,10 +23,18 @@ export type Analysis = {
 export function analyze(sf: ts.SourceFile, previous?: Analysis): Analysis {
   const facts = collectFacts(sf, previous?.facts);
   const findings = runRules(facts);
-  const bySite = new Map<TimerSite, RuleId[]>();
-  for (const f of findings) if (f.site) bySite.set(f.site, [...(bySite.get(f.site) ?? []), f.rule]);
-  const sites = facts.sites.map(s => siteInfo(facts, s, bySite.get(s) ?? []));
-  return { facts, findings, sites };
+  let sites: CallSiteInfo[] | undefined;
+  return {
+    facts, findings,
+    get sites() {
+      if (!sites) {
+        const bySite = new Map<TimerSite, RuleId[]>();
+        for (const f of findings) if (f.site) bySite.set(f.site, [...(bySite.get(f.site) ?? []), f.rule]);
+        sites = facts.sites.map(s => siteInfo(facts, s, bySite.get(s) ?? []));
+      }
+      return sites;
+    },
+  };
 }
 
 /** Parse and analyse source text. */
