@@ -176,6 +176,8 @@ export async function startLiveSession(
             try {
               const th = await attach(s, new SourceResolver(s.client, hello.cwd), id => `worker ${id} ${path.basename(s.workerUrl)}`);
               s.label = `worker ${th.threadId}`;
+              // stop() ran while this worker was being attached: take the agent out again at once.
+              if (stopped) await th.agent?.stop().catch(() => 0);
             } catch (err) {
               // A worker that exits while we attach is normal; anything else is worth a warning.
               if (!/exited|closed/.test((err as Error).message)) opts.onWarning?.(`worker ${s.workerUrl} is not watched: ${(err as Error).message}`);
