@@ -116,8 +116,10 @@ export class SiteTable {
       cls = { id: this.nextClass++, site: -1, poly: false, cbSite: -1 };
       // Bounded: past this many distinct callbacks, new ones are only remembered by identity.
       if (this.texts.size < 20000) this.texts.set(text, cls);
+      // Only a class's first function is remembered by identity: a closure made anew per timer would add
+      // a WeakMap entry (costly for the GC) per timer and never be looked up again.
+      this.classes.set(fn, cls);
     }
-    this.classes.set(fn, cls);
     return cls;
   }
 

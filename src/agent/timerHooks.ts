@@ -46,13 +46,13 @@ let tokens = 0;
 /** The interval whose callback just returned: its next `_idleStart` is Node's re-arm, not a refresh. */
 let rearm: object | null = null;
 const live: Tracked[] = [];
-let win: (Tracked | undefined)[] = [];
+let win: (TimerMeta | undefined)[] = [];
 let winLen = 0;
 let winCap = 8192;
 let overflow = 0;
 let unsampled = 0;
 let ring = new Float64Array(0);
-let ringT: (Tracked | undefined)[] = [];
+let ringT: (TimerMeta | undefined)[] = [];
 let ringLen = 0;
 let ringCap = 0;
 let dropped = 0;
@@ -178,7 +178,7 @@ class Tracked extends ReturnOverride {
     }
     const req = env.currentRequest();
     if (req !== 0) t.#m.req = req;
-    if (winLen < winCap) win[winLen++] = t;
+    if (winLen < winCap) win[winLen++] = t.#m;
     else overflow++;
   }
 
@@ -208,6 +208,9 @@ class Tracked extends ReturnOverride {
       ended.push([t.#m.id, env.now(), t.#m.ff ? 1 : 0]);
       t.#m.rep = false;
     }
+    // Costly under churn (bench/overhead.ts: ~3x on setTimeout+clearTimeout storms, every timer outlives
+    // the young generation), but a timer user code still holds after detach must get all its own
+    // properties back, cleared ones included.
     gone.push(t);
   }
 
@@ -266,7 +269,7 @@ class Tracked extends ReturnOverride {
         ring[o + 2] = start;
         ring[o + 3] = end - start;
         ring[o + 4] = flags;
-        ringT[ringLen++] = t;
+        ringT[ringLen++] = t.#m;
       } else {
         dropped++;
         if (t.#m.nfire++ === 0) unrecorded.push(t);
@@ -279,32 +282,32 @@ class Tracked extends ReturnOverride {
   }
 
   // ---- flush (off the hot path) ----
-  static classify(t: Tracked): number {
-    if (t.#m.site < 0) t.#m.site = env.sites.classify(t.#m.fn, t.#m.stk, t.#m.interval, t.#m.delay);
-    t.#m.stk = undefined;
-    return t.#m.site;
+  static classify(m: TimerMeta): number {
+    if (m.site < 0) m.site = env.sites.classify(m.fn, m.stk, m.interval, m.delay);
+    m.stk = undefined;
+    return m.site;
   }
 
-  static counted(t: Tracked) {
-    const c = countsOf(Tracked.classify(t));
+  static counted(m: TimerMeta) {
+    const c = countsOf(Tracked.classify(m));
     c.created++;
-    c.refreshed += t.#m.nref;
-    t.#m.nref = 0;
-    if (t.#m.li >= 0) c.live++;
-    else if (!t.#m.ff) c.cleared++;
+    c.refreshed += m.nref;
+    m.nref = 0;
+    if (m.li >= 0) c.live++;
+    else if (!m.ff) c.cleared++;
   }
 
-  static report(t: Tracked, out: [number, number, number, number, number][]) {
-    if (t.#m.rep || t.#m.li < 0) return;
-    t.#m.rep = true;
-    const raw = t as unknown as AnyTimer;
-    t.#m.refed = typeof raw.hasRef === 'function' ? Boolean(raw.hasRef()) : true;
+  static report(m: TimerMeta, out: [number, number, number, number, number][]) {
+    if (m.rep || m.li < 0) return;
+    m.rep = true;
+    const raw = live[m.li] as unknown as AnyTimer;
+    m.refed = typeof raw.hasRef === 'function' ? Boolean(raw.hasRef()) : true;
     out.push([
-      t.#m.id,
-      t.#m.site,
-      t.#m.created - env.loopOffset,
-      t.#m.delay,
-      (t.#m.interval ? 1 : 0) | (t.#m.refed ? 2 : 0) | (t.#m.adopted ? 4 : 0) | (t.#m.req !== 0 ? 8 : 0),
+      m.id,
+      m.site,
+      m.created - env.loopOffset,
+      m.delay,
+      (m.interval ? 1 : 0) | (m.refed ? 2 : 0) | (m.adopted ? 4 : 0) | (m.req !== 0 ? 8 : 0),
     ]);
   }
 
@@ -316,17 +319,17 @@ class Tracked extends ReturnOverride {
   }) {
     const timers: [number, number, number, number, number][] = [];
     for (let i = 0; i < winLen; i++) {
-      const t = win[i]!;
+      const m = win[i]!;
       win[i] = undefined;
-      Tracked.counted(t);
-      Tracked.report(t, timers);
+      Tracked.counted(m);
+      Tracked.report(m, timers);
     }
     winLen = 0;
     if (reportAgain) {
       reportAgain = false;
       for (const t of live) {
         t.#m.rep = false;
-        if (t.#m.site >= 0) Tracked.report(t, timers);
+        if (t.#m.site >= 0) Tracked.report(t.#m, timers);
       }
       for (const c of counts) if (c) c.dirty = true;
     }
@@ -334,8 +337,8 @@ class Tracked extends ReturnOverride {
       // More creations than the window holds: classify the survivors; the rest were only counted.
       for (const t of live) {
         if (t.#m.site < 0) {
-          Tracked.counted(t);
-          Tracked.report(t, timers);
+          Tracked.counted(t.#m);
+          Tracked.report(t.#m, timers);
           overflow--;
         }
       }
@@ -344,9 +347,9 @@ class Tracked extends ReturnOverride {
     }
     const fires: number[] = [];
     for (let i = 0; i < ringLen; i++) {
-      const t = ringT[i]!;
+      const m = ringT[i]!;
       ringT[i] = undefined;
-      const site = Tracked.classify(t);
+      const site = Tracked.classify(m);
       countsOf(site).fired++;
       const o = i * 5;
       // Microseconds are plenty for lateness and callback time, and halve the JSON the host receives.
@@ -354,7 +357,7 @@ class Tracked extends ReturnOverride {
     }
     ringLen = 0;
     for (const t of unrecorded) {
-      countsOf(Tracked.classify(t)).fired += t.#m.nfire;
+      countsOf(Tracked.classify(t.#m)).fired += t.#m.nfire;
       t.#m.nfire = 0;
     }
     unrecorded.length = 0;
@@ -406,7 +409,7 @@ class Tracked extends ReturnOverride {
     t.#m.delay = o._idleTimeout;
     t.#m.li = live.length;
     live.push(t);
-    if (winLen < winCap) win[winLen++] = t;
+    if (winLen < winCap) win[winLen++] = t.#m;
     else overflow++;
     return true;
   }
@@ -480,7 +483,6 @@ export const TimerTracker = {
     descriptors.clear();
     let n = 0;
     for (const t of live) if (Tracked.restoreOne(t)) n++;
-    for (let i = 0; i < winLen; i++) if (Tracked.restoreOne(win[i]!)) n++;
     for (const t of gone) if (Tracked.restoreOne(t)) n++;
     for (const r of goneRefs) {
       const t = r.deref();
