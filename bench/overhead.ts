@@ -7,8 +7,8 @@
  *                Runtime.evaluate, batches over Runtime.addBinding into the host's live model)
  *   detached     after the session was stopped (must equal none)
  *   async_hooks  a why-is-node-running style recorder (init hook + a stack per resource)
- * Each round measures every workload under every condition back to back, alternating the order of the
- * conditions between rounds; a ratio is a condition's throughput over the baseline of the same round, and
+ * Each round measures every workload under every condition back to back (each window preceded by an
+ * unmeasured warm-up of 30% of its length), alternating the order of the conditions between rounds; a ratio is a condition's throughput over the baseline of the same round, and
  * the table shows the median over rounds (min-max after it). 2 cores shared with other work: expect noise.
  *   node --import tsx bench/overhead.ts [--quick] [--rounds N] [--window MS] [--json FILE]
  * Targets: agent ≥ 0.90 on churn and ≥ 0.95 elsewhere, detached = none, async_hooks slower than agent.
@@ -27,6 +27,7 @@ const arg = (name: string) => {
 const quick = process.argv.includes('--quick');
 const ROUNDS = Number(arg('--rounds') ?? (quick ? 2 : 6));
 const WINDOW_MS = Number(arg('--window') ?? (quick ? 500 : 1000));
+const WARMUP_MS = Math.round(WINDOW_MS * 0.3);
 const jsonOut = arg('--json');
 const WORKLOADS = ['churn', 'intervals', 'promises', 'http'] as const;
 const CONDITIONS = ['none', 'agent', 'detached', 'async_hooks'] as const;
@@ -61,12 +62,18 @@ async function attach(conn: TargetConnection): Promise<LiveSession> {
   return live;
 }
 
+/** An unmeasured run first: after a tool comes or goes, V8 re-optimizes Node's timer code and collects. */
+async function settledMeasure(conn: TargetConnection, w: Workload): Promise<Sample> {
+  await evaluate(conn, `__bench.run(${JSON.stringify(w)}, ${WARMUP_MS})`);
+  return measure(conn, w);
+}
+
 /** Runs one condition's window for a workload; `agent` leaves the state `detached` for the next one. */
 async function runCondition(conn: TargetConnection, w: Workload, c: Condition): Promise<Sample> {
   if (c === 'agent') {
     const live = await attach(conn);
     try {
-      return await measure(conn, w);
+      return await settledMeasure(conn, w);
     } finally {
       await live.stop();
     }
@@ -74,12 +81,12 @@ async function runCondition(conn: TargetConnection, w: Workload, c: Condition): 
   if (c === 'async_hooks') {
     await evaluate(conn, '__bench.recorder.enable()');
     try {
-      return await measure(conn, w);
+      return await settledMeasure(conn, w);
     } finally {
       await evaluate(conn, '__bench.recorder.disable()');
     }
   }
-  return measure(conn, w);
+  return settledMeasure(conn, w);
 }
 
 /** Condition order of a round: alternated so that drift does not favour one condition. */
