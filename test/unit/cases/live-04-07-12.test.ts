@@ -77,16 +77,22 @@ test('case 12 live: 201 orphaned 60 s timeouts at target.js:21 (leak), one refre
   const exp = loadExpected(name);
   const [orphans, guard] = exp.liveTimers;
   const run = await launchLive(t, 'target.js', { cwd: path.join(casesDir(), name) });
-  await run.waitForOutput(/closed; server saw 200 messages, client refreshed 200 times/, 40000);
+  // The program counts for itself: on a loaded machine TCP may coalesce two pings into one 'data' event
+  // (fewer than the 200 messages of expected.json), and then there is one orphan less per coalesced ping.
+  const closed = await run.waitForOutput(/closed; server saw \d+ messages, client refreshed \d+ times/, 40000);
+  const [messages, refreshes] = closed.match(/\d+/g)!.map(Number);
   const r = await reportWhere(run.live, 'the client guard cleared', r => r.sites.some(s => s.line === guard.line && s.cleared === 1 && s.live === 0));
   const o = siteAt(r, orphans.file, orphans.line);
   const churn = exp.churn['target.js:21'];
-  assert.deepEqual([o.kind, o.delayMs, o.column, o.live, o.created, o.cleared, o.fired], ['timeout', orphans.delayMs, orphans.column, orphans.count, churn.timeoutsCreated, churn.cleared, 0]);
+  assert.ok(messages >= 180 && messages <= 200, `server messages ${messages}`);
+  assert.deepEqual([o.kind, o.delayMs, o.column, o.live, o.created, o.cleared, o.fired], ['timeout', orphans.delayMs, orphans.column, messages + 1, messages + 1, churn.cleared, 0]);
+  if (messages === 200) assert.deepEqual([o.live, o.created], [orphans.count, churn.timeoutsCreated]);
   assert.equal(findingsAt(r, orphans.file, orphans.line, 'leak.growth').length, 1, describeReport(r));
   assert.equal(findingsAt(r, orphans.file, orphans.line, 'keepalive').length, 1, describeReport(r));
   const g = siteAt(r, guard.file, guard.line);
   const gc = exp.churn['target.js:37'];
-  assert.deepEqual([g.kind, g.delayMs, g.column, g.created, g.refreshed, g.cleared, g.live], ['timeout', guard.delayMs, guard.column, gc.timeoutsCreated, gc.refreshes, gc.cleared, 0]);
+  assert.deepEqual([g.kind, g.delayMs, g.column, g.created, g.refreshed, g.cleared, g.live], ['timeout', guard.delayMs, guard.column, gc.timeoutsCreated, refreshes, gc.cleared, 0]);
+  if (refreshes === 200) assert.equal(g.refreshed, gc.refreshes);
   assert.equal(findingsAt(r, guard.file, guard.line).length, 0, `the refreshed guard is healthy: ${describeReport(r)}`);
   const pinger = exp.transientTimers[0];
   const p = siteAt(r, pinger.file, pinger.line);
