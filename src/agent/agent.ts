@@ -204,7 +204,10 @@ function createAgent(req: Req) {
       flushTimer = timers.setInterval(flush, opts.flushMs);
       flushTimer.unref();
       stats.start(opts.http);
-      process.on('exit', onExit);
+      // The last batch on exit; but never as the listener that trips MaxListenersExceededWarning in a
+      // program that already has its maximum of 'exit' listeners (the host sees the thread end anyway).
+      const maxExit = process.getMaxListeners();
+      if (maxExit === 0 || process.listenerCount('exit') < maxExit) process.on('exit', onExit);
       TimerTracker.install(proto, {
         now,
         loopOffset: offset,

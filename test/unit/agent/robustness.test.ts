@@ -60,3 +60,10 @@ test('a running agent (never stopped) does not keep the process alive', async ()
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.result?.ranCallback, true);
 });
+
+test("attaching to a program at its maximum of 'exit' listeners prints no MaxListenersExceededWarning", async () => {
+  const r = await runFixture<Out>('robust.js', ['listeners'], { timeoutMs: 20000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.result?.warnings, []);
+  assert.ok(!r.stderr.includes('MaxListenersExceededWarning'), r.stderr);
+});
