@@ -13,7 +13,7 @@ import type { LiveSiteNumbers, LiveSitesNotification } from '../shared/lspProtoc
 function numbersOf(s: SiteView): LiveSiteNumbers {
   const n: LiveSiteNumbers = { line: s.line, column: s.column, kind: s.kind, live: s.live };
   const optional = {
-    created: s.created, cleared: s.cleared, fired: s.fired, growing: s.growing || undefined,
+    refed: s.refed, created: s.created, cleared: s.cleared, fired: s.fired, growing: s.growing || undefined,
     latenessP99Ms: s.latenessP99Ms, callbackP99Ms: s.callbackP99Ms, overlaps: s.overlaps,
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (n as Record<string, unknown>)[k] = v;

@@ -36,6 +36,8 @@ export type LiveSiteNumbers = {
   kind?: StaticTimerKind;
   /** Timers from this site alive right now. */
   live: number;
+  /** Of those, how many keep the process alive (ref'd); 0 makes the lens say `unref'd`. */
+  refed?: number;
   created?: number;
   cleared?: number;
   fired?: number;

@@ -1,3 +1,4 @@
+import { liveText } from '../../shared/liveText';
 import type { LiveSiteNumbers, StaticCallSite } from '../../shared/lspProtocol';
 
 /** One lens to show: where, its title, and the reveal arguments. */
@@ -7,6 +8,7 @@ export type LensPlan = { line: number; character: number; title: string; site: {
  * One lens per timer call: the static facts, followed by the live numbers when the extension sent any
  * for that line (matched by line, then nearest column). Live sites with no static call on their line get
  * a lens of their own, since the runtime saw a timer the static analysis could not (a wrapper, eval…).
+ * The live part is the extension's own lens text (src/shared/liveText.ts): `3 live ↑ · 1,204 fired · p99 late 18 ms`.
  */
 export function planLenses(sites: readonly StaticCallSite[], live: readonly LiveSiteNumbers[] = []): LensPlan[] {
   const byLine = new Map<number, StaticCallSite[]>();
@@ -37,25 +39,8 @@ function merge(ls: LiveSiteNumbers[]): LiveSiteNumbers {
   const max = (f: (x: LiveSiteNumbers) => number | undefined) =>
     ls.some(x => f(x) !== undefined) ? Math.max(...ls.map(x => f(x) ?? 0)) : undefined;
   return {
-    line: ls[0].line, live: sum(x => x.live)!, created: sum(x => x.created), cleared: sum(x => x.cleared),
+    line: ls[0].line, live: sum(x => x.live)!, refed: sum(x => x.refed), created: sum(x => x.created), cleared: sum(x => x.cleared),
     fired: sum(x => x.fired), refreshed: sum(x => x.refreshed), growing: ls.some(x => x.growing),
     latenessP99Ms: max(x => x.latenessP99Ms), callbackP99Ms: max(x => x.callbackP99Ms), overlaps: sum(x => x.overlaps),
   };
-}
-
-/** `live 30 ↑ · created 30 · cleared 0 · fired 450 · late p99 3 ms`. */
-export function liveText(l: LiveSiteNumbers): string {
-  const parts = [`live ${l.live}${l.growing ? ' ↑' : ''}`];
-  if (l.created !== undefined) parts.push(`created ${l.created}`);
-  if (l.cleared !== undefined) parts.push(`cleared ${l.cleared}`);
-  if (l.fired !== undefined) parts.push(`fired ${l.fired}`);
-  if (l.refreshed) parts.push(`refreshed ${l.refreshed}`);
-  if (l.latenessP99Ms !== undefined) parts.push(`late p99 ${round(l.latenessP99Ms)} ms`);
-  if (l.callbackP99Ms !== undefined) parts.push(`callback p99 ${round(l.callbackP99Ms)} ms`);
-  if (l.overlaps) parts.push(`overlaps ${l.overlaps}`);
-  return parts.join(' · ');
-}
-
-function round(n: number): string {
-  return n >= 10 ? String(Math.round(n)) : n.toFixed(1).replace(/\.0$/, '');
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { describeKind, formatCount, formatMs, lensText, sumSites } from '../../../src/editor/lensText';
 import type { SiteView } from '../../../src/editor/siteView';
+import { planLenses } from '../../../src/server/analysis/lenses';
 
 const site = (over: Partial<SiteView> = {}): SiteView => ({ file: '/w/a.js', line: 3, column: 5, kind: 'interval', delayMs: 1000, live: 3, ...over });
 
@@ -41,4 +42,14 @@ test('a live site that never fired shows no percentiles', () => {
 test("live lens of an unref'd site says unref'd", () => {
   assert.equal(lensText(site({ live: 1, refed: 0, fired: 0 })), "1 live · 0 fired · unref'd");
   assert.equal(lensText(site({ live: 2, refed: 2, fired: 7, latenessP99Ms: 3, callbackP99Ms: 0.2 })), '2 live · 7 fired · p99 late 3 ms · cb p99 0.2 ms');
+});
+
+test("the language server's merged lens reads `<static facts> — <this same live text>`", () => {
+  const numbers = { live: 188, refed: 188, growing: true, fired: 1204, latenessP99Ms: 37.4, callbackP99Ms: 0.04 };
+  const [lens] = planLenses(
+    [{ line: 3, column: 5, range: { start: { line: 2, character: 4 }, end: { line: 2, character: 30 } }, kind: 'interval', api: 'timers', facts: ['interval 1000 ms', 'never cleared'], rules: ['never-cleared'] }],
+    [{ line: 3, column: 5, kind: 'interval', ...numbers }],
+  );
+  assert.equal(lensText(site(numbers)), '188 live ↑ · 1,204 fired · p99 late 37 ms · cb p99 0 ms');
+  assert.equal(lens.title, `interval 1000 ms · never cleared — ${lensText(site(numbers))}`);
 });

@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { liveSitesParams, LiveSitesBridge } from '../../../src/client/liveSites';
+import { lensText, sumSites } from '../../../src/editor/lensText';
 import type { SiteView } from '../../../src/editor/siteView';
 import { LiveSitesNotification } from '../../../src/shared/lspProtocol';
 import { FIXTURES, LspClient } from './lspClient';
@@ -56,12 +57,18 @@ describe('live sites bridge', () => {
       bridge.update([site({ live: 20, growing: true, created: 20, cleared: 0 })]);
       assert.equal(sent.length, 1, 'an unchanged model is not sent again');
       await client.waitRefreshes(r0 + 1);
-      assert.deepEqual(await title(), [`${staticTitle} — live 20 ↑ · created 20 · cleared 0`]);
+      assert.deepEqual(await title(), [`${staticTitle} — 20 live ↑`]);
 
       // Two threads with timers from the same call: their numbers are added up in the same lens.
-      bridge.update([site({ live: 20, created: 20, threadId: 0 }), site({ live: 5, created: 5, threadId: 1 })]);
+      // Worst percentiles, summed counts; ref state travels too (all unref'd: the lens says so, as the extension's does).
+      const threads = [
+        site({ live: 20, created: 20, fired: 1000, refed: 0, latenessP99Ms: 3, callbackP99Ms: 0.25, threadId: 0 }),
+        site({ live: 5, created: 5, fired: 204, refed: 0, latenessP99Ms: 18.4, threadId: 1 }),
+      ];
+      bridge.update(threads);
       await client.waitRefreshes(r0 + 2);
-      assert.deepEqual(await title(), [`${staticTitle} — live 25 · created 25`]);
+      assert.deepEqual(await title(), [`${staticTitle} — 25 live · 1,204 fired · p99 late 18 ms · cb p99 0.3 ms · unref'd`]);
+      assert.deepEqual(await title(), [`${staticTitle} — ${lensText(sumSites(threads))}`], 'the same live text as the extension lens');
 
       bridge.clear();
       await client.waitRefreshes(r0 + 3);

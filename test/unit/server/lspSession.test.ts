@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, TextDocumentSyncKind, type Diagnostic } from 'vscode-languageserver-protocol';
 import { CallSitesRequest, LensCommand, LiveSitesNotification } from '../../../src/shared/lspProtocol';
+import { GROWING } from '../../helpers/timerscopeUi';
 import { applyEdits, FIXTURES, lineRules, LspClient } from './lspClient';
 
 const severities = (ds: Diagnostic[]) => ds.map(d => `${d.range.start.line + 1}:${String(d.code)}:${d.severity}`).sort();
@@ -128,7 +129,7 @@ describe('language server session over stdio', () => {
     const before = client.refreshes;
     const params: LiveSitesNotification.Params = {
       files: [{ uri, sites: [
-        { line: 24, column: 5, kind: 'interval', live: 30, growing: true, created: 30, cleared: 0, fired: 450, latenessP99Ms: 3.24 },
+        { line: 24, column: 5, kind: 'interval', live: 1203, refed: 0, growing: true, created: 1203, cleared: 0, fired: 1204, latenessP99Ms: 18.4, callbackP99Ms: 4 },
         { line: 53, column: 3, kind: 'timeout', live: 1 },
       ] }],
     };
@@ -138,8 +139,10 @@ describe('language server session over stdio', () => {
     assert.equal(live.length, staticLenses.length + 1, 'one lens per static call, plus one for the live site with no static call');
     const line24 = live.filter(l => l.range.start.line === 23);
     assert.equal(line24.length, 1, 'one lens, not two');
-    assert.equal(line24[0].command!.title, `${staticTitle} — live 30 ↑ · created 30 · cleared 0 · fired 450 · late p99 3.2 ms`);
-    assert.equal(live.find(l => l.range.start.line === 52)!.command!.title, 'timeout — live 1');
+    // The live part reads exactly like the extension's own lens (src/shared/liveText.ts, issue 4's format).
+    assert.equal(line24[0].command!.title, `${staticTitle} — 1,203 live ↑ · 1,204 fired · p99 late 18 ms · cb p99 4 ms · unref'd`);
+    assert.equal(live.find(l => l.range.start.line === 52)!.command!.title, 'timeout — 1 live');
+    assert.match(line24[0].command!.title, GROWING, 'the e2e readers still recognise a growing live lens');
 
     // Detach: an empty full snapshot drops the live numbers again.
     await client.conn.sendNotification(LiveSitesNotification.type, { files: [], replace: true });
