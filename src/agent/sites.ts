@@ -23,9 +23,14 @@ function isNodeFile(file: string): boolean {
   return file.startsWith('node:') || file.startsWith('internal/') || !/[\\/]/.test(file);
 }
 
+/** Node modules whose functions are timer APIs a user calls on purpose (anything else makes timers of its own). */
+const TIMER_API = /^(node:)?(internal\/)?(timers(\/promises)?|abort_controller)(\.js)?$/;
+
 /**
- * The first user frame of the current stack as `file\0line\0column` (or `!file…` when every frame is
- * Node's own), or undefined when no stack can be taken.
+ * The first user frame of the current stack as `file\0line\0column`, or `!file…` when every frame is
+ * Node's own, or `~file…` when the user called another Node API that made the timer for itself (http's
+ * Date-header cache under `res.end()`, a socket's idle timer): such a timer is Node's, seen at the user's
+ * line. Undefined when no stack can be taken.
  */
 export function sampleStack(): string | undefined {
   const E = Error as unknown as {
@@ -50,15 +55,17 @@ export function sampleStack(): string | undefined {
   }
   if (!Array.isArray(frames)) return undefined;
   let firstNode: string | undefined;
+  let lastNodeFile = '';
   for (const f of frames) {
     const file = f.getFileName() || (f.getScriptNameOrSourceURL && f.getScriptNameOrSourceURL());
     if (!file || file === AGENT_URL) continue;
     const key = `${file}\0${f.getLineNumber() ?? 0}\0${f.getColumnNumber() ?? 0}`;
     if (isNodeFile(file)) {
       firstNode ??= '!' + key;
+      lastNodeFile = file;
       continue;
     }
-    return key;
+    return lastNodeFile && !TIMER_API.test(lastNodeFile) ? '~' + key : key;
   }
   return firstNode;
 }
@@ -130,7 +137,8 @@ export class SiteTable {
     const name = typeof fn === 'function' ? String((fn as Function).name || '') : '';
     if (stack) {
       const internal = stack.startsWith('!');
-      const [file, line, column] = (internal ? stack.slice(1) : stack).split('\0');
+      const incidental = stack.startsWith('~');
+      const [file, line, column] = (internal || incidental ? stack.slice(1) : stack).split('\0');
       const id = this.site(
         `${stack}\0${kind}`,
         () => ({
@@ -140,6 +148,7 @@ export class SiteTable {
           line: Number(line),
           column: Number(column),
           ...(internal ? { nodeInternal: true } : {}),
+          ...(incidental ? { byNodeApi: true } : {}),
           ...(name ? { callbackName: name } : {}),
         }),
         fn,

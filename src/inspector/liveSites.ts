@@ -110,7 +110,7 @@ export class LiveSiteResolver {
         // One unresolvable site must not lose the others: it is kept without a position.
         if (process.env.TIMERSCOPE_DEBUG) console.error('timerscope: site resolution failed:', err);
       }
-      const internal = Boolean(s.nodeInternal) || pos?.origin === 'node';
+      const internal = Boolean(s.nodeInternal || s.byNodeApi) || pos?.origin === 'node';
       out.push({
         agentId: s.id,
         kind: s.kind,

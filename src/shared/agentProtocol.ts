@@ -72,6 +72,8 @@ export type AgentSite = {
   column?: number;
   /** Every frame of the sampled stack was Node's own. */
   nodeInternal?: boolean;
+  /** Made by a Node API the user called (not a timer API): Node's own timer, at the user's line. */
+  byNodeApi?: boolean;
   /** No stack was sampled: the host resolves the site from the callback (`siteCallback(id)`). */
   byCallback?: boolean;
   callbackName?: string;
