@@ -96,6 +96,15 @@ export function installRepoExtension(extensionsDir: string): void {
   for (const d of ['dist', 'media']) if (existsSync(join(ROOT, d))) cpSync(join(ROOT, d), join(dest, d), { recursive: true });
 }
 
+/** Installs a .vsix with code-server's own `--install-extension` (what a user of the package does). */
+export function installVsix(extensionsDir: string, vsix: string): void {
+  const cs = codeServerDir();
+  if (!cs) throw new Error('code-server is not installed (run scripts/setup-test-env.sh)');
+  execFileSync(process.execPath, [join(cs, 'out', 'node', 'entry.js'), '--extensions-dir', extensionsDir, '--install-extension', vsix], {
+    stdio: 'pipe', timeout: 120_000,
+  });
+}
+
 async function installDriver(extensionsDir: string): Promise<void> {
   await bundleExtension(join(__dirname, 'codeServerDriver.ts'), join(extensionsDir, 'timerscope-test.driver-0.0.1'), {
     name: 'driver', publisher: 'timerscope-test', version: '0.0.1', activationEvents: ['*'],

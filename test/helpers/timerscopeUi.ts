@@ -1,14 +1,14 @@
 /**
  * The Timerscope extension as the code-server e2e tests see it: a copy of the fixture workspace
  * (test/fixtures/workspace) with the lines of src/app.js by their `fixture:` tags, code-server started on it
- * with the built extension, and readers for what the extension shows (sessions through its test API, the
+ * with the built extension (or the .vsix named by $TIMERSCOPE_E2E_VSIX), and readers for what the extension shows (sessions through its test API, the
  * status bar item, the side bar tree, the editor's gutter and lenses). Texts follow docs/extension.md.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { until } from '../e2e/timelineBrowser';
-import { installRepoExtension, repoExtension, startCodeServer, type CodeServer, type CodeServerOptions } from './codeServer';
+import { installRepoExtension, installVsix, repoExtension, startCodeServer, type CodeServer, type CodeServerOptions } from './codeServer';
 import { codeLenses, gutterIcons, lineOf, type GutterIcon, type Lens } from './codeServerEditor';
 
 export const EXT = repoExtension().id;
@@ -63,7 +63,8 @@ export async function startTimerscopeUi(opts: Pick<CodeServerOptions, 'trust' | 
     vsc = await startCodeServer({
       ...opts,
       workspace: ws,
-      installExtensions: installRepoExtension,
+      // $TIMERSCOPE_E2E_VSIX: test the packaged .vsix (npm run package) instead of the built tree.
+      installExtensions: dir => (process.env['TIMERSCOPE_E2E_VSIX'] ? installVsix(dir, process.env['TIMERSCOPE_E2E_VSIX']) : installRepoExtension(dir)),
       userSettings: { 'timerscope.refreshIntervalMs': 500 },
       // Tall enough for all of app.js plus a lens above each timer line.
       viewport: { width: 1400, height: 1200 },
