@@ -145,7 +145,7 @@ test('code lenses: live numbers above every timer line and no other, growing on 
 test('hover on the leaking line: the reason, the numbers, keep-alive and where the timers were created', { skip }, async () => {
   await ui.editorShows('the leak marked', i => iconOn(i, L.leak)?.endsWith('/leak.svg') === true);
   // The screenshot shows gutter, lenses and hover together; without lenses (checked by the lens test) keep the old one.
-  const withLenses = await ui.editorShows('live lenses', (_i, l) => LIVE.test(lensOn(l, L.leak) ?? ''), 30_000).then(() => true, () => false);
+  const withLenses = await ui.editorShows('live lenses', (_i, l) => GROWING.test(lensOn(l, L.leak) ?? ''), 30_000).then(() => true, () => false);
   const hover = await hoverText(page, L.leak, /Created at/);
   if (withLenses) await vsc.screenshot('extension-gutter-lens-hover');
   await page.mouse.move(700, 1150);
