@@ -397,6 +397,8 @@ class Tracked extends ReturnOverride {
 
   static adoptOne(o: AnyTimer): boolean {
     if (Tracked.has(o) || !Object.prototype.hasOwnProperty.call(o, '_onTimeout')) return false;
+    // A sealed or frozen timer could not take its properties back (and `delete` would throw): leave it.
+    if (!Object.isExtensible(o)) return false;
     if (o._destroyed !== false || !(o._idleTimeout >= 0) || typeof o._onTimeout !== 'function') return false;
     const cb = o._onTimeout;
     const is = o._idleStart;
@@ -422,6 +424,8 @@ class Tracked extends ReturnOverride {
   /** Puts a timer's slot values back into own data properties (after the accessors are gone). */
   static restoreOne(o: AnyTimer): boolean {
     if (!Tracked.has(o) || Object.prototype.hasOwnProperty.call(o, '_onTimeout')) return false;
+    // User code sealed or froze it while tracked: adding the properties would throw in the middle of stop().
+    if (!Object.isExtensible(o)) return false;
     const t = o as Tracked;
     const raw = o as AnyTimer;
     raw._idleStart = t.#is;
