@@ -14,9 +14,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { codeServerMissing, type CodeServer } from '../helpers/codeServer';
-import { clickLens, hoverText } from '../helpers/codeServerEditor';
+import { clickLens, dragSidebarEdge, hoverText } from '../helpers/codeServerEditor';
 import { startTarget, type Target } from '../helpers/targets';
-import { EXT, GROWING, LIVE, iconOn, lensOn, liveLensLines, startTimerscopeUi, type TimerscopeUi } from '../helpers/timerscopeUi';
+import { EXT, GROWING, LIVE, iconOn, isAlive, lensOn, liveLensLines, startTimerscopeUi, type TimerscopeUi } from '../helpers/timerscopeUi';
 import { until } from './timelineBrowser';
 
 declare const window: Record<string, any>;
@@ -67,6 +67,8 @@ test('activation: not at start-up; activating takes well under a second', { skip
 test('untrusted workspace: attaching is refused with a message and nothing is attached', { skip }, async () => {
   target = await startTarget(undefined, app, { cwd: ws });
   assert.equal(await vsc.evaluate(v => v.workspace.isTrusted), false);
+  // timerscope.autoAttach is a restricted setting: the fixture's workspace value (always) is ignored for now.
+  assert.equal(await vsc.evaluate(v => v.workspace.getConfiguration('timerscope').get('autoAttach')), 'ask');
   await vsc.command('timerscope.attachToInspector', { url: target.url });
   await until(async () => /does not attach to or launch processes in an untrusted workspace/.test(await ui.toasts()), 'the refusal notification', 20_000);
   assert.deepEqual(await ui.sessions(), []);
@@ -78,10 +80,11 @@ test('untrusted workspace: attaching is refused with a message and nothing is at
   target = undefined;
 });
 
-test('trusting the workspace (Workspace Trust editor) enables attaching', { skip }, async () => {
+test('trusting the workspace (Workspace Trust editor) enables attaching and applies its restricted settings', { skip }, async () => {
   await vsc.command('workbench.trust.manage');
   await page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).click({ timeout: 20_000 });
   await until(() => vsc.evaluate(v => v.workspace.isTrusted), 'the workspace to be trusted', 20_000);
+  await until(async () => (await vsc.evaluate(v => v.workspace.getConfiguration('timerscope').get('autoAttach'))) === 'always', 'the workspace setting to apply', 20_000);
   await vsc.command('workbench.action.closeAllEditors');
   await vsc.command('notifications.clearAll');
   await page.locator('.part.sidebar', { hasText: 'No Node.js process attached.' }).waitFor({ timeout: 20_000 });
@@ -171,13 +174,13 @@ test('status bar and Timers tree: the process, its live timers and problem lines
       timerLines.every(n => rows.some(r => r.startsWith(`src/app.js:${n} `)));
   }, 'the process and its sites in the Timers tree', 20_000).catch(err => assert.fail(`${err.message}: ${JSON.stringify(rows)}`));
   // Expand the leak's site into its timers (`#<id> interval 1 s · ref'd · …`), in a wider side bar for the screenshot.
-  await dragSidebarEdge(300);
+  await dragSidebarEdge(page, 300);
   await page.locator('.part.sidebar .monaco-list-row', { hasText: `src/app.js:${L.leak}` }).locator('.monaco-tl-twistie').click();
   await until(async () => (await ui.sidebarRows()).some(r => /^#\d+ interval 1(\.0)? s\b/.test(r)), 'timer items under the leak site', 20_000)
     .catch(async err => assert.fail(`${err.message}: ${JSON.stringify(await ui.sidebarRows())}`));
   await vsc.screenshot('extension-tree');
   await page.locator('.part.sidebar .monaco-list-row', { hasText: `src/app.js:${L.leak}` }).locator('.monaco-tl-twistie').click();
-  await dragSidebarEdge(-300);
+  await dragSidebarEdge(page, -300);
 });
 
 test('the timeline panel shows the attached process', { skip }, async () => {
@@ -244,6 +247,18 @@ test('Detach (palette) removes icons, lenses, tree items and the status bar item
   target = undefined;
 });
 
+test('Run Current File with Timerscope (palette): runs app.js attached, named after the file; Detach stops it', { skip }, async () => {
+  await ui.openApp();
+  await vsc.palette('Timerscope: Run Current File with Timerscope');
+  await ui.editorShows('a leak icon on the launched program', i => iconOn(i, L.leak)?.endsWith('/leak.svg') === true);
+  const [s] = await ui.sessions();
+  assert.ok(s?.pid, 'one session with a pid');
+  assert.match(s.name, /^app\.js\b/);
+  await vsc.command('timerscope.detach', { id: s.id });
+  await until(() => !isAlive(s.pid!), 'the launched program to stop on Detach', 20_000);
+  await ui.editorShows('a clean editor', (i, l) => i.length === 0 && liveLensLines(l).length === 0, 20_000);
+});
+
 test('two processes at once: each named in the tree, "2 processes" in the status bar, an exited one stays listed', { skip }, async () => {
   const a = await startTarget(undefined, app, { cwd: ws });
   const b = await startTarget(undefined, app, { cwd: ws });
@@ -268,15 +283,3 @@ test('two processes at once: each named in the tree, "2 processes" in the status
     b.child.kill('SIGKILL');
   }
 });
-
-/** Widens (or narrows) the side bar by dragging the sash on its right edge. */
-async function dragSidebarEdge(dx: number): Promise<void> {
-  const bar = (await page.locator('.part.sidebar').boundingBox())!;
-  const x = bar.x + bar.width;
-  const y = bar.y + bar.height / 2;
-  await page.mouse.move(x, y);
-  await page.mouse.down();
-  await page.mouse.move(x + dx / 2, y);
-  await page.mouse.move(x + dx, y);
-  await page.mouse.up();
-}

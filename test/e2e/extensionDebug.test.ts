@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { codeServerMissing, type CodeServer } from '../helpers/codeServer';
-import { GROWING, iconOn, lensOn, liveLensLines, startTimerscopeUi, type SessionInfo, type TimerscopeUi } from '../helpers/timerscopeUi';
+import { GROWING, iconOn, isAlive, lensOn, liveLensLines, startTimerscopeUi, type SessionInfo, type TimerscopeUi } from '../helpers/timerscopeUi';
 import { until } from './timelineBrowser';
 
 const skip = codeServerMissing();
@@ -69,12 +69,3 @@ test('debug session with a child process (fork): Timerscope follows js-debug int
   }
   await until(async () => (await ui.sessions()).length === 0, 'the sessions to end with the debug session', 30_000);
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -148,14 +148,15 @@ function killAll(pids: number[], signal: NodeJS.Signals): void {
   }
 }
 
-const alive = (pid: number): boolean => {
+/** True while process `pid` exists. */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch {
     return false;
   }
-};
+}
 
 export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServer> {
   const cs = codeServerDir();
@@ -195,8 +196,8 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     // Taken before anything dies: orphans are re-parented and could not be found afterwards.
     const tree = server.pid ? processTree(server.pid) : [];
     killAll(tree, 'SIGTERM');
-    await until(() => !tree.some(alive), 'code-server and its processes to exit', 5000).catch(() => killAll(tree, 'SIGKILL'));
-    await until(() => !tree.some(alive), 'code-server and its processes to be killed', 5000).catch(() => undefined);
+    await until(() => !tree.some(isAlive), 'code-server and its processes to exit', 5000).catch(() => killAll(tree, 'SIGKILL'));
+    await until(() => !tree.some(isAlive), 'code-server and its processes to be killed', 5000).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   };
 

@@ -113,3 +113,15 @@ export function lineOf(source: string, tag: string): number {
   if (i < 0) throw new Error(`no line tagged ${tag}`);
   return i + 1;
 }
+
+/** Widens (or narrows) the side bar by dragging the sash on its right edge. */
+export async function dragSidebarEdge(page: Page, dx: number): Promise<void> {
+  const bar = (await page.locator('.part.sidebar').boundingBox())!;
+  const x = bar.x + bar.width;
+  const y = bar.y + bar.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + dx / 2, y);
+  await page.mouse.move(x + dx, y);
+  await page.mouse.up();
+}

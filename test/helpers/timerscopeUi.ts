@@ -11,6 +11,8 @@ import { until } from '../e2e/timelineBrowser';
 import { installRepoExtension, installVsix, repoExtension, startCodeServer, type CodeServer, type CodeServerOptions } from './codeServer';
 import { codeLenses, gutterIcons, lineOf, type GutterIcon, type Lens } from './codeServerEditor';
 
+export { isAlive } from './codeServer';
+
 export const EXT = repoExtension().id;
 const FIXTURE = join(__dirname, '..', 'fixtures', 'workspace');
 const TAGS = ['leak', 'accept', 'late', 'blocking', 'churn', 'typing', 'lifetime'] as const;
