@@ -165,7 +165,51 @@ function createAgent(req: Req) {
     api.stop(undefined, reason);
   }
 
+  let scanned: unknown[] | undefined;
+
+  /**
+   * Every Timeout in the heap, through an in-process inspector session (`Runtime.queryObjects`, one full
+   * GC): only at stop, and only when the tracker had to forget ended timers under churn. Undefined when
+   * this Node has no inspector.
+   */
+  function heapTimeouts(): unknown[] | undefined {
+    try {
+      const s = new (req('inspector').Session)();
+      s.connect();
+      try {
+        const post = (method: string, params: object) => {
+          let out: any;
+          let failed: unknown;
+          s.post(method, params, (err: unknown, r: unknown) => {
+            failed = err;
+            out = r;
+          });
+          if (failed) throw failed;
+          return out;
+        };
+        const p = post('Runtime.evaluate', { expression: `globalThis.${AGENT_GLOBAL}.proto`, objectGroup: 'timerscope' });
+        const arr = post('Runtime.queryObjects', { prototypeObjectId: p.result.objectId, objectGroup: 'timerscope' });
+        post('Runtime.callFunctionOn', {
+          objectId: arr.objects.objectId,
+          functionDeclaration: `function () { globalThis.${AGENT_GLOBAL}.takeHeapScan(this); }`,
+        });
+        post('Runtime.releaseObjectGroup', { objectGroup: 'timerscope' });
+      } finally {
+        s.disconnect();
+      }
+    } catch {
+      /* no inspector: restore what is known */
+    }
+    const out = scanned;
+    scanned = undefined;
+    return out;
+  }
+
   const api = {
+    /** Receives the heap scan of {@link heapTimeouts}. */
+    takeHeapScan(all: unknown[]): void {
+      scanned = all;
+    },
     protocol: AGENT_PROTOCOL_VERSION,
     /** `Timeout.prototype`, for the host's `Runtime.queryObjects`. */
     proto,
@@ -246,6 +290,7 @@ function createAgent(req: Req) {
       process.removeListener('exit', onExit);
       stats?.stop();
       let restored = TimerTracker.uninstall(proto);
+      if (!Array.isArray(all) && TimerTracker.forgotEnded) all = heapTimeouts();
       if (Array.isArray(all)) for (const t of all) if (TimerTracker.restore(t as never)) restored++;
       sites = new SiteTable();
       bindingFn = undefined;

@@ -68,6 +68,14 @@ const marks: [number, number, number][] = [];
  * (cheap on the hot path), then weakly, pruned about once a second.
  */
 let gone: Tracked[] = [];
+/**
+ * Under timer churn remembering every ended timer is most of the agent's cost (each one outlives the
+ * young generation, then needs a WeakRef): past this many per flush they are forgotten, and `stop()` finds
+ * every Timeout with one heap scan instead ({@link TimerTracker.forgotEnded}).
+ */
+const GONE_PER_FLUSH = 1000;
+let goneBudget = GONE_PER_FLUSH;
+let forgotEnded = false;
 /** A new host took over: report every live timer (and every site's counts) again in the next batch. */
 let reportAgain = false;
 let goneRefs: WeakRef<Tracked>[] = [];
@@ -216,7 +224,10 @@ class Tracked extends ReturnOverride {
     // Costly under churn (bench/overhead.ts: ~3x on setTimeout+clearTimeout storms, every timer outlives
     // the young generation), but a timer user code still holds after detach must get all its own
     // properties back, cleared ones included.
-    gone.push(t);
+    if (goneBudget > 0) {
+      goneBudget--;
+      gone.push(t);
+    } else forgotEnded = true;
   }
 
   static revive(t: Tracked) {
@@ -368,6 +379,7 @@ class Tracked extends ReturnOverride {
     unrecorded.length = 0;
     for (const g of gone) goneRefs.push(new WeakRef(g));
     gone = [];
+    goneBudget = GONE_PER_FLUSH;
     if (timers.length) batch.timers = timers;
     if (fires.length) batch.fires = fires;
     if (ended.length) batch.ended = ended.splice(0);
@@ -531,6 +543,10 @@ export const TimerTracker = {
   },
   get live() {
     return live.length;
+  },
+  /** Some ended timers were not remembered: `stop()` needs every Timeout of the heap to restore them. */
+  get forgotEnded() {
+    return forgotEnded;
   },
   get dropped() {
     return dropped;

@@ -79,3 +79,12 @@ test('sealed timers: one from before attach keeps working, one sealed while trac
   // Known limit: a Timeout sealed while tracked cannot take its own properties back.
   assert.equal(r.sealedRestored, false);
 });
+
+test('churn past what the agent remembers: stop() (as the host calls it, no heap list) still restores held timers', async () => {
+  const r = await robust('forgotten');
+  assert.equal(r.uncaught, 0, String(r.uncaughtMessage));
+  assert.equal(r.agentGone, true);
+  assert.equal(r.heldShapedLikeNever, true, 'a held cleared timer lacks its own properties after stop');
+  assert.deepEqual(r.heldDestroyed, [true, true, true, true, true]);
+  assert.equal(r.refreshedFiredAgain, true, 'a fired timeout refreshed after stop did not fire again');
+});
