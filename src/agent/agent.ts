@@ -16,6 +16,7 @@ import {
   type AgentHello,
   type AgentStartOptions,
 } from '../shared/agentProtocol';
+import { scanHeapForTimeouts } from './heapScan';
 import { ProcessStats } from './processStats';
 import { SiteTable, sampleStack } from './sites';
 import { TimerTracker } from './timerHooks';
@@ -167,39 +168,9 @@ function createAgent(req: Req) {
 
   let scanned: unknown[] | undefined;
 
-  /**
-   * Every Timeout in the heap, through an in-process inspector session (`Runtime.queryObjects`, one full
-   * GC): only at stop, and only when the tracker had to forget ended timers under churn. Undefined when
-   * this Node has no inspector.
-   */
+  /** Every Timeout in the heap (see {@link scanHeapForTimeouts}); undefined without an inspector. */
   function heapTimeouts(): unknown[] | undefined {
-    try {
-      const s = new (req('inspector').Session)();
-      s.connect();
-      try {
-        const post = (method: string, params: object) => {
-          let out: any;
-          let failed: unknown;
-          s.post(method, params, (err: unknown, r: unknown) => {
-            failed = err;
-            out = r;
-          });
-          if (failed) throw failed;
-          return out;
-        };
-        const p = post('Runtime.evaluate', { expression: `globalThis.${AGENT_GLOBAL}.proto`, objectGroup: 'timerscope' });
-        const arr = post('Runtime.queryObjects', { prototypeObjectId: p.result.objectId, objectGroup: 'timerscope' });
-        post('Runtime.callFunctionOn', {
-          objectId: arr.objects.objectId,
-          functionDeclaration: `function () { globalThis.${AGENT_GLOBAL}.takeHeapScan(this); }`,
-        });
-        post('Runtime.releaseObjectGroup', { objectGroup: 'timerscope' });
-      } finally {
-        s.disconnect();
-      }
-    } catch {
-      /* no inspector: restore what is known */
-    }
+    scanHeapForTimeouts(req, `globalThis.${AGENT_GLOBAL}`);
     const out = scanned;
     scanned = undefined;
     return out;
