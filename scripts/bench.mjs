@@ -1,31 +1,21 @@
-// Runs the benchmarks under bench/ (TypeScript through tsx); each prints ratios against a baseline
-// measured in the same run.
-// Usage: node scripts/bench.mjs [name ...] [-- bench args]   e.g. node scripts/bench.mjs overhead -- --quick
-//   no name: lists the benchmarks
+// Runs the benchmarks under bench/ (TypeScript through tsx), each printing its figures next to a baseline
+// measured in the same run. Usage: node scripts/bench.mjs [name-filter] [-- args for the benchmarks]
+//   npm run bench                      every bench/*.ts
+//   npm run bench -- snapshot --quick  bench/snapshot.ts with --quick
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const argv = process.argv.slice(2);
-const dash = argv.indexOf('--');
-const names = dash < 0 ? argv : argv.slice(0, dash);
-const extra = dash < 0 ? [] : argv.slice(dash + 1);
-const available = readdirSync('bench')
-  .filter(f => f.endsWith('.ts') && !f.startsWith('.'))
-  .map(f => f.slice(0, -3));
-
-if (names.length === 0) {
-  console.log(`benchmarks: ${available.join(', ')}\nusage: node scripts/bench.mjs <name ...> [-- args]`);
-  process.exit(0);
+const [filter = '', ...args] = process.argv.slice(2);
+const benches = readdirSync('bench').filter(f => f.endsWith('.ts') && !f.startsWith('.') && f.includes(filter)).sort();
+if (benches.length === 0) {
+  console.error(`no benchmark under bench/ matching '${filter}'`);
+  process.exit(1);
 }
-let status = 0;
-for (const name of names) {
-  const file = join('bench', `${name}.ts`);
-  if (!existsSync(file)) {
-    console.error(`no benchmark '${name}' (have: ${available.join(', ')})`);
-    process.exit(2);
-  }
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...extra], { stdio: 'inherit' });
-  status ||= r.status ?? 1;
+let failed = 0;
+for (const b of benches) {
+  console.log(`\n== bench/${b}`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join('bench', b), ...args], { stdio: 'inherit' });
+  if (r.status !== 0) failed++;
 }
-process.exit(status);
+process.exit(failed ? 1 : 0);
