@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core';
 import { codeServerMissing, type CodeServer } from '../helpers/codeServer';
 import { clickLens, dragSidebarEdge, hoverText } from '../helpers/codeServerEditor';
 import { startTarget, type Target } from '../helpers/targets';
-import { EXT, GROWING, LIVE, iconOn, isAlive, lensOn, liveLensLines, startTimerscopeUi, type TimerscopeUi } from '../helpers/timerscopeUi';
+import { EXT, GROWING, LIVE, iconOn, isAlive, lensOn, liveLensLines, startTimerscopeUi, type SessionInfo, type TimerscopeUi } from '../helpers/timerscopeUi';
 import { until } from './timelineBrowser';
 
 declare const window: Record<string, any>;
@@ -248,18 +248,22 @@ test('Detach (palette) removes icons, lenses, tree items and the status bar item
 });
 
 test('Run Current File with Timerscope (palette): runs app.js attached, named after the file; Detach stops it', { skip }, async () => {
+  await ui.detachAll(); // whatever an earlier failed step left attached
   await ui.openApp();
   await vsc.palette('Timerscope: Run Current File with Timerscope');
   await ui.editorShows('a leak icon on the launched program', i => iconOn(i, L.leak)?.endsWith('/leak.svg') === true);
-  const [s] = await ui.sessions();
-  assert.ok(s?.pid, 'one session with a pid');
+  let s: SessionInfo | undefined;
+  await until(async () => Boolean((s = (await ui.sessions())[0])?.pid), 'the launched session and its pid', 20_000);
+  assert.equal((await ui.sessions()).length, 1);
+  assert.ok(s?.pid, 'the launched program has a pid');
   assert.match(s.name, /^app\.js\b/);
   await vsc.command('timerscope.detach', { id: s.id });
-  await until(() => !isAlive(s.pid!), 'the launched program to stop on Detach', 20_000);
+  await until(() => !isAlive(s!.pid!), 'the launched program to stop on Detach', 20_000);
   await ui.editorShows('a clean editor', (i, l) => i.length === 0 && liveLensLines(l).length === 0, 20_000);
 });
 
 test('two processes at once: each named in the tree, "2 processes" in the status bar, an exited one stays listed', { skip }, async () => {
+  await ui.detachAll();
   const a = await startTarget(undefined, app, { cwd: ws });
   const b = await startTarget(undefined, app, { cwd: ws });
   try {
