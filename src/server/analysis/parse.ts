@@ -1,5 +1,6 @@
 // A default import: esbuild turns `import * as` into a namespace of getters, one call per ts.isX() in hot loops.
 import ts from 'typescript';
+import { reparseStatement } from './statementReparse';
 
 /** Script kind from an LSP languageId, falling back to the file extension. */
 export function scriptKindFor(uriOrPath: string, languageId?: string): ts.ScriptKind {
@@ -31,12 +32,16 @@ export function parse(fileName: string, text: string, kind: ts.ScriptKind): ts.S
 export type TextEdit = { start: number; end: number; newText: string };
 
 /**
- * Incremental re-parse: TypeScript reuses every syntax node outside the edited span, which is what keeps
- * re-analysis after a keystroke cheap in large files. Edits are applied one after another.
+ * Incremental re-parse: every syntax node outside the edited span is reused, which is what keeps
+ * re-analysis after a keystroke cheap in large files. An edit inside one top-level statement re-parses
+ * that statement alone (statementReparse.ts); any other edit goes to TypeScript's incremental parser.
+ * Edits are applied one after another.
  */
 export function reparse(old: ts.SourceFile, edits: readonly TextEdit[]): ts.SourceFile {
   let sf = old;
   for (const e of edits) {
+    const quick = reparseStatement(sf, e);
+    if (quick) { sf = quick; continue; }
     const text = sf.text.slice(0, e.start) + e.newText + sf.text.slice(e.end);
     const range = ts.createTextChangeRange(ts.createTextSpan(e.start, e.end - e.start), e.newText.length);
     sf = ts.updateSourceFile(sf, text, range, false);

@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze, analyzeText, type Analysis } from '../../../src/server/analysis/analyze';
 import { parse, reparse, scriptKindFor, type TextEdit } from '../../../src/server/analysis/parse';
+import { reparseStatement } from '../../../src/server/analysis/statementReparse';
 import { FIXTURES } from './lspClient';
 
 const view = (a: Analysis) => ({
@@ -19,21 +20,27 @@ const view = (a: Analysis) => ({
   sites: a.sites.map(s => JSON.stringify(s)).sort(),
 });
 
-/** Applies edits one by one and checks the incremental result against a fresh analysis after each. */
-function check(name: string, text: string, edits: ((t: string) => TextEdit | undefined)[]): number {
+/**
+ * Applies edits one by one and checks the incremental result against a fresh analysis after each. Counts
+ * the edits the one-statement re-parse took (reparse() tries it first, as here) besides TypeScript's.
+ */
+function check(name: string, text: string, edits: ((t: string) => TextEdit | undefined)[]): { steps: number; quick: number } {
   const kind = scriptKindFor(name);
   let sf = parse(name, text, kind);
   let a = analyze(sf);
   let steps = 0;
+  let quick = 0;
   for (const make of edits) {
     const e = make(sf.text);
     if (!e) continue;
-    sf = reparse(sf, [e]);
+    const one = reparseStatement(sf, e);
+    if (one) quick++;
+    sf = one ?? reparse(sf, [e]);
     a = analyze(sf, a);
     assert.deepEqual(view(a), view(analyzeText(name, sf.text)), `${name} after edit ${steps + 1}: ${JSON.stringify(e)}`);
     steps++;
   }
-  return steps;
+  return { steps, quick };
 }
 
 const at = (needle: string, newText: string, replace = 0) => (t: string): TextEdit | undefined => {
@@ -48,6 +55,7 @@ const lineStart = (n: number) => (t: string): number => {
 
 describe('incremental analysis equals a fresh analysis', () => {
   const files = ['rules', 'cases', 'fixes'].flatMap(d => readdirSync(join(FIXTURES, d)).filter(f => !f.endsWith('.md')).map(f => join(d, f)));
+  let quickEdits = 0;
 
   for (const rel of files) {
     it(rel, () => {
@@ -75,10 +83,22 @@ describe('incremental analysis equals a fresh analysis', () => {
       edits.push(at('', "import { setInterval as every } from 'node:timers/promises';\n"));
       edits.push(t => ({ start: t.length, end: t.length, newText: '\nfunction later() { const tp = require("timers/promises"); return tp.setInterval(5); }\n' }));
       edits.push(at("import { setInterval as every } from 'node:timers/promises';\n", '', "import { setInterval as every } from 'node:timers/promises';\n".length));
-      const steps = check(rel, text, edits);
+      // Typing inside timer calls and function bodies (the one-statement re-parse's edits): a delay, a
+      // statement added before a return, a clear call removed and put back.
+      for (const [needle, add] of [['setInterval(', '/* x */ '], ['return', 'void 0;\n'], [', 1000)', '0']] as const) {
+        edits.push(t => { const i = t.indexOf(needle); return i < 0 ? undefined : { start: i + needle.length - (needle.startsWith(',') ? 1 : 0), end: i + needle.length - (needle.startsWith(',') ? 1 : 0), newText: add }; });
+      }
+      edits.push(t => { const i = t.indexOf('clearInterval('); return i < 0 ? undefined : { start: i, end: i + 'clearInterval'.length, newText: 'String' }; });
+      edits.push(t => { const i = t.lastIndexOf('String('); return i < 0 ? undefined : { start: i, end: i + 'String'.length, newText: 'clearInterval' }; });
+      const { steps, quick } = check(rel, text, edits);
       assert.ok(steps >= 8, `${steps} edits applied`);
+      quickEdits += quick;
     });
   }
+
+  it('the one-statement re-parse took many of those edits (both re-parse paths are checked)', () => {
+    assert.ok(quickEdits > 2 * files.length, `${quickEdits} edits of ${files.length} files re-parsed one statement`);
+  });
 
   it('removing the only call of a clearing function makes its interval never-cleared', () => {
     const text = 'const t = setInterval(() => {}, 5);\nfunction stopIt() { clearInterval(t); }\nstopIt();\n';
