@@ -19,6 +19,8 @@ export type LoopStats = { p50: number; p99: number; max: number };
 
 /** Sampling period of the loop-delay histograms; Node records whole periods, so it is subtracted. */
 const RESOLUTION_MS = 10;
+/** GCs per flush above which the observer gives way to `v8.GCProfiler` (200 per second at 100 ms). */
+const GC_OBSERVER_MAX = 20;
 
 function stats(h: Histogram): LoopStats | undefined {
   if (!(h.max > 0)) return undefined;
@@ -30,6 +32,7 @@ export class ProcessStats {
   private windowHist?: Histogram;
   private totalHist?: Histogram;
   private gcObserver?: { disconnect(): void };
+  private gcProfiler?: { start(): void; stop(): { statistics: { cost: number }[] } };
   private gc: [number, number][] = [];
   private channels: { name: string; fn: (msg: any) => void }[] = [];
   private dc?: any;
@@ -149,8 +152,37 @@ export class ProcessStats {
       this.windowHist.reset();
     }
     if (this.totalHist) out.loopTotal = stats(this.totalHist);
+    if (this.gcProfiler) this.takeProfiledGcs();
+    else if (this.gc.length > GC_OBSERVER_MAX) this.switchToGcProfiler();
     if (this.gc.length) out.gc = this.gc.splice(0);
     return out;
+  }
+
+  /**
+   * The 'gc' PerformanceObserver runs JavaScript for every GC: promise-heavy code scavenges about every
+   * millisecond and lost ~15% of its throughput to it (bench/overhead.ts). Past that rate the agent
+   * switches to `v8.GCProfiler`, which records natively; its entries carry no start time, so they are
+   * placed at the flush that collects them (≤ one flush period off).
+   */
+  private switchToGcProfiler(): void {
+    try {
+      const { GCProfiler } = this.req('v8');
+      if (typeof GCProfiler !== 'function') return;
+      const p = new GCProfiler();
+      p.start();
+      this.gcObserver?.disconnect();
+      this.gcObserver = undefined;
+      this.gcProfiler = p;
+    } catch {
+      /* keep the observer */
+    }
+  }
+
+  private takeProfiledGcs(): void {
+    const r = this.gcProfiler!.stop();
+    this.gcProfiler!.start();
+    const at = this.now();
+    for (const s of r.statistics) if (this.gc.length < 2000) this.gc.push([at, s.cost / 1000]);
   }
 
   stop(): void {
@@ -158,6 +190,8 @@ export class ProcessStats {
       this.windowHist?.disable();
       this.totalHist?.disable();
       this.gcObserver?.disconnect();
+      this.gcProfiler?.stop();
+      this.gcProfiler = undefined;
     } catch {
       /* best effort */
     }
