@@ -12,6 +12,7 @@ import { readSettings, type TimerscopeSettings } from './shared/settings';
 import { AttachCommands } from './ui/attachCommands';
 import { DebugAutoAttach } from './ui/debugAttach';
 import { LanguageServerLink } from './ui/languageServer';
+import { LensRefreshLog, type LensRefresh } from './ui/lensRefreshes';
 import { LiveView } from './ui/liveView';
 import { OutputLog } from './ui/log';
 import { SessionManager } from './ui/sessionManager';
@@ -32,6 +33,8 @@ export type TimerscopeApi = {
   settings(): TimerscopeSettings;
   /** Milliseconds from the start of `activate()` to its return. */
   activationMs: number;
+  /** Every code-lens invalidation the extension caused (newest last, at most 500). */
+  lensRefreshes(): LensRefresh[];
 };
 
 /** JS/TS documents on disk: where markers, hovers and lenses go. */
@@ -47,8 +50,9 @@ export function activate(context: vscode.ExtensionContext): TimerscopeApi {
   const sessions = (sessionsToClose = new SessionManager({ log, refreshMs: () => settings.refreshMs, thresholds: () => settings.thresholds, liveMode: () => settings.liveMode }));
   const decorations = new DecorationController(context.extensionUri);
   const planOf = (): DecorationPlan => view.plan;
-  const lenses = new LiveCodeLensProvider(planOf, doc => lsp.servesDocument(doc), () => settings.codeLens);
-  const lsp = new LanguageServerLink(context, log, () => lenses.refresh());
+  const lensRefreshes = new LensRefreshLog(r => log.debug(`lens refresh from ${r.source}`));
+  const lenses = new LiveCodeLensProvider(planOf, doc => lsp.servesDocument(doc), () => settings.codeLens, () => lensRefreshes.record('extension'));
+  const lsp = new LanguageServerLink(context, log, () => lenses.refresh(), () => lensRefreshes.record('language-server'));
   const tree = new TimersTreeProvider();
   const treeView = vscode.window.createTreeView(Views.Timers, { treeDataProvider: tree, showCollapseAll: true });
   const status = new TimerscopeStatusBar();
@@ -94,7 +98,7 @@ export function activate(context: vscode.ExtensionContext): TimerscopeApi {
 
   const activationMs = performance.now() - started;
   log.debug(`activated in ${activationMs.toFixed(1)} ms`);
-  return { sessions, plan: planOf, snapshots: snapshots.history, timeline, settings: () => settings, activationMs };
+  return { sessions, plan: planOf, snapshots: snapshots.history, timeline, settings: () => settings, activationMs, lensRefreshes: () => lensRefreshes.list() };
 }
 
 /** A command's file argument: a Uri (menus), a path or `file:` URI string, or a Uri's JSON (executeCommand from tests). */

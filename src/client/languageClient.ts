@@ -31,10 +31,13 @@ export type TimerscopeLanguageClient = vscode.Disposable & {
   servesDocument(doc: vscode.TextDocument): boolean;
   /** The static timer call sites of a file (open buffer, or read from disk), to match runtime sites to lines. */
   callSites(uri: vscode.Uri): Promise<CallSitesRequest.Result>;
-  /** Live-numbers bridge: the extension's current sites of all attached processes (sent only when changed). */
-  updateLiveSites(sites: readonly SiteView[]): void;
+  /**
+   * Live-numbers bridge: the extension's current sites of all attached processes in the files `shown`
+   * (sent only when a lens would read differently). True when sent: the server then refreshes its lenses.
+   */
+  updateLiveSites(sites: readonly SiteView[], shown?: (file: string) => boolean): boolean;
   /** On detach: lenses go back to the static facts. */
-  clearLiveSites(): void;
+  clearLiveSites(): boolean;
   start(): Promise<void>;
   stop(): Promise<void>;
 };
@@ -69,8 +72,8 @@ export async function startLanguageClient(
     client,
     servesDocument: doc => client.state === State.Running && vscode.languages.match(DOCUMENT_SELECTOR, doc) > 0,
     callSites: uri => client.sendRequest(CallSitesRequest.type, { uri: uri.toString() }),
-    updateLiveSites: sites => { if (client.state === State.Running) bridge.update(sites); },
-    clearLiveSites: () => { if (client.state === State.Running) bridge.clear(); },
+    updateLiveSites: (sites, shown) => client.state === State.Running && bridge.update(sites, shown),
+    clearLiveSites: () => client.state === State.Running && bridge.clear(),
     start: () => client.start(),
     stop: () => (client.state === State.Stopped ? Promise.resolve() : client.stop()),
     dispose: () => {

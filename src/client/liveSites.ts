@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SiteView } from '../editor/siteView';
+import { liveText } from '../shared/liveText';
 import type { LiveSiteNumbers, LiveSitesNotification } from '../shared/lspProtocol';
 
 /** The numbers of one site, in the protocol's shape (undefined fields left out). */
@@ -24,10 +25,10 @@ function numbersOf(s: SiteView): LiveSiteNumbers {
  * A full snapshot of live numbers per file (`replace: true`): sites in user files with an absolute path
  * only; Node-internal sites (`node:timers`, dependencies marked internal) have no editor line to annotate.
  */
-export function liveSitesParams(sites: readonly SiteView[]): LiveSitesNotification.Params {
+export function liveSitesParams(sites: readonly SiteView[], shown: (file: string) => boolean = () => true): LiveSitesNotification.Params {
   const byUri = new Map<string, LiveSiteNumbers[]>();
   for (const s of sites) {
-    if (s.internal || !path.isAbsolute(s.file) || s.line < 1) continue;
+    if (s.internal || !path.isAbsolute(s.file) || s.line < 1 || !shown(s.file)) continue;
     const uri = pathToFileURL(s.file).href;
     const list = byUri.get(uri) ?? [];
     list.push(numbersOf(s));
@@ -40,22 +41,31 @@ export function liveSitesParams(sites: readonly SiteView[]): LiveSitesNotificati
 }
 
 /**
- * Sends live numbers to the server only when they changed: the extension refreshes its model every
- * `timerscope.refreshIntervalMs`, and each notification makes the editor re-fetch every visible lens.
+ * What the lenses of a notification read: per file and site the live text only. Numbers no lens shows
+ * (created, cleared, overlaps) change all the time and must not make the editor re-fetch lenses.
+ */
+export function lensSignature(p: LiveSitesNotification.Params): string {
+  return JSON.stringify(p.files.map(f => [f.uri, f.sites.map(s => [s.line, s.column, s.kind, liveText(s)])]));
+}
+
+/**
+ * Sends live numbers to the server only when a lens would read differently: each notification that
+ * changes the server's data makes it send `workspace/codeLens/refresh`, and VS Code then cancels the lens
+ * request in flight and starts its debounce again (too many of them and no lens is ever drawn).
  */
 export class LiveSitesBridge {
   private last = '';
 
   constructor(private readonly send: (p: LiveSitesNotification.Params) => void | Promise<void>) {}
 
-  /** The extension's current live sites (all attached processes). */
-  update(sites: readonly SiteView[]): void {
-    this.sendIfChanged(liveSitesParams(sites));
+  /** The extension's current live sites (all attached processes); `shown` limits them to files in view. */
+  update(sites: readonly SiteView[], shown?: (file: string) => boolean): boolean {
+    return this.sendIfChanged(liveSitesParams(sites, shown));
   }
 
   /** Detach: lenses go back to the static facts. */
-  clear(): void {
-    this.sendIfChanged({ files: [], replace: true });
+  clear(): boolean {
+    return this.sendIfChanged({ files: [], replace: true });
   }
 
   /** Forget what was sent (the server restarted and lost its state). */
@@ -63,11 +73,13 @@ export class LiveSitesBridge {
     this.last = '';
   }
 
-  private sendIfChanged(p: LiveSitesNotification.Params): void {
-    const text = JSON.stringify(p);
-    if (text === this.last) return;
-    if (!this.last && !p.files.length) return; // nothing was ever sent: nothing to clear
+  /** True when a notification went out (the server will refresh its lenses). */
+  private sendIfChanged(p: LiveSitesNotification.Params): boolean {
+    const text = lensSignature(p);
+    if (text === this.last) return false;
+    if (!this.last && !p.files.length) return false; // nothing was ever sent: nothing to clear
     this.last = text;
     void Promise.resolve(this.send(p)).catch(() => { this.last = ''; });
+    return true;
   }
 }

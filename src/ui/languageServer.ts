@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { TimerscopeLanguageClient } from '../client/languageClient';
 import type { SiteView } from '../editor/siteView';
 import type { Logger } from './processSession';
+import { LENS_REFRESH_MS } from './lensRefreshes';
 import { Throttle } from './throttle';
 
 const LANGUAGES = ['javascript', 'typescript', 'javascriptreact', 'typescriptreact'];
@@ -17,15 +18,22 @@ export class LanguageServerLink implements vscode.Disposable {
   private starting?: Promise<void>;
   private sites: readonly SiteView[] = [];
   private readonly disposables: vscode.Disposable[] = [];
-  /** Each change makes the server ask the editor to re-fetch every visible lens: at most once a second. */
-  private readonly throttle = new Throttle(() => this.client?.updateLiveSites(this.sites), 1000);
+  /**
+   * Each notification that changes a lens makes the server ask the editor to re-fetch every lens (VS Code
+   * cancels a request in flight): at most every LENS_REFRESH_MS, with the numbers of visible files only.
+   */
+  private readonly throttle = new Throttle(() => this.send(), LENS_REFRESH_MS);
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: Logger,
     /** Called when the server starts or stops serving documents (lens providers swap). */
     private readonly onServingChanged: () => void,
+    /** Told of each notification that makes the server refresh its lenses. */
+    private readonly onLensRefresh: () => void = () => undefined,
   ) {
+    // A file coming into view gets its live numbers (files out of view are not sent).
+    this.disposables.push(vscode.window.onDidChangeVisibleTextEditors(() => this.throttle.request()));
     const wanted = (d: vscode.TextDocument) => LANGUAGES.includes(d.languageId) && (d.uri.scheme === 'file' || d.uri.scheme === 'untitled');
     if (vscode.workspace.textDocuments.some(wanted)) this.start();
     else {
@@ -47,7 +55,7 @@ export class LanguageServerLink implements vscode.Disposable {
         this.client = client;
         this.disposables.push(client.client.onDidChangeState(() => this.onServingChanged()));
         this.log.info(`language server started in ${Date.now() - t0} ms`);
-        client.updateLiveSites(this.sites);
+        this.send();
         this.onServingChanged();
       } catch (err) {
         this.log.warn(`language server unavailable (live lenses come from the extension): ${(err as Error).message}`);
@@ -65,6 +73,11 @@ export class LanguageServerLink implements vscode.Disposable {
     // Detach (no sites) goes out at once, so lenses lose their live numbers with the markers.
     if (sites.length === 0) this.throttle.run();
     else this.throttle.request();
+  }
+
+  private send(): void {
+    const visible = new Set(vscode.window.visibleTextEditors.map(e => e.document.uri.fsPath));
+    if (this.client?.updateLiveSites(this.sites, f => visible.has(f))) this.onLensRefresh();
   }
 
   dispose(): void {

@@ -145,6 +145,19 @@ test('code lenses: live numbers above every timer line and no other, growing on 
   assert.deepEqual(liveLensLines(lenses), timerLines);
 });
 
+test('lens invalidations in the steady state: one source (the language server serves app.js), at most one per ~1.5 s', { skip }, async () => {
+  // VS Code cancels its lens request on each change event (docs/extension.md): too many and no lens is drawn.
+  type Refresh = { source: string; at: number };
+  const refreshes = () => vsc.evaluate((v, id) => (v.extensions.getExtension(id)!.exports as { lensRefreshes(): Refresh[] }).lensRefreshes(), EXT);
+  const t0 = await vsc.evaluate(() => Date.now());
+  let seen: Refresh[] = [];
+  await until(async () => (seen = (await refreshes()).filter(r => r.at >= t0)).length >= 5, '5 lens refreshes of the changing live numbers', 30_000);
+  const gaps = seen.slice(1).map((r, i) => r.at - seen[i].at);
+  console.log(`lens refreshes: ${seen.map(r => `${r.source}@+${r.at - t0}`).join(' ')}`);
+  assert.deepEqual([...new Set(seen.map(r => r.source))], ['language-server']);
+  assert.ok(Math.min(...gaps) >= 1400, `gaps between lens refreshes: ${gaps.join(', ')} ms`);
+});
+
 test('hover on the leaking line: the reason, the numbers, keep-alive and where the timers were created', { skip }, async () => {
   await ui.editorShows('the leak marked', i => iconOn(i, L.leak)?.endsWith('/leak.svg') === true);
   // The screenshot shows gutter, lenses and hover together; without lenses (checked by the lens test) keep the old one.
