@@ -162,10 +162,13 @@ export function mergeLiveSites(snapshotSites: SiteView[], liveSites: SiteView[])
     const l = candidates.find(c => c.column === s.column) ?? candidates[0];
     if (!l) return s;
     used.add(l);
+    const refed = refedAtLiveCount(s, l.live);
     return {
       ...s,
       // The agent sees every timer; snapshots taken while it is in attribute new timers to its wrapper.
       live: l.live,
+      refed,
+      keepsAlive: refed === undefined ? s.keepsAlive : refed > 0,
       created: l.created,
       cleared: l.cleared,
       fired: l.fired,
@@ -181,6 +184,18 @@ export function mergeLiveSites(snapshotSites: SiteView[], liveSites: SiteView[])
   });
   for (const l of liveSites) if (!used.has(l)) out.push(l);
   return out;
+}
+
+/**
+ * The ref'd count at the agent's (newer, per second) live count. The snapshot's ref'd count belongs to its
+ * own, older count (polled 5× less often while the agent is in): shown next to the live count it read
+ * `388 of 519 ref'd` for timers that were never unref'd. The snapshot knows which timers are unref'd; the
+ * timers created since are ref'd, as Node makes every timer (an unref after that snapshot shows at the next).
+ */
+export function refedAtLiveCount(snapshotSite: Pick<SiteView, 'live' | 'refed'>, live: number): number | undefined {
+  if (snapshotSite.refed === undefined) return undefined;
+  const unrefed = Math.max(0, snapshotSite.live - snapshotSite.refed);
+  return Math.max(0, live - unrefed);
 }
 
 /** The in-target agent's own script (its sourceURL): never a user's site. */

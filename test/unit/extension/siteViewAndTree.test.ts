@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { absoluteFile, mergeLiveSites, siteKey, sitesFromSnapshot, withHistory, type SiteView } from '../../../src/editor/siteView';
+import { absoluteFile, mergeLiveSites, refedAtLiveCount, siteKey, sitesFromSnapshot, withHistory, type SiteView } from '../../../src/editor/siteView';
+import { planDecorations } from '../../../src/editor/decorationPlan';
+import { DEFAULT_SETTINGS } from '../../../src/shared/settings';
 import type { SnapshotTimer } from '../../../src/shared/snapshot';
 import { buildTree, MAX_TIMER_ROWS } from '../../../src/ui/treeModel';
 import { snapshotOf } from './fixtures';
@@ -79,12 +81,26 @@ test("mergeLiveSites: live numbers over snapshot sites, matched by line when col
   assert.deepEqual(merged.map(s => `${s.file}:${s.line}`), ['/w/a.js:11', '/w/a.js:30', '/w/b.js:3']);
   const [a, b] = merged;
   assert.equal(a.live, 92, 'the agent counts timers the snapshot attributes to its wrapper');
-  assert.equal(a.refed, 40);
+  assert.equal(a.refed, 92, "ref'd counted at the live count: the snapshot's 40 ref'd belong to its older 40 live");
   assert.equal(a.fired, 300);
   assert.equal(a.column, 21, 'the snapshot position stays');
   assert.deepEqual(a.liveHistory, [10, 50, 92]);
   assert.equal(b.fired, undefined, 'no live data: snapshot numbers only');
   assert.deepEqual(mergeLiveSites(snap, []).length, 2, "the agent's own timer is dropped even before live numbers arrive");
+});
+
+test("refedAtLiveCount: the snapshot's unref'd timers stay unref'd, timers created since are ref'd", () => {
+  assert.equal(refedAtLiveCount({ live: 388, refed: 388 }, 519), 519, 'never unref\'d: all ref\'d at any count');
+  assert.equal(refedAtLiveCount({ live: 10, refed: 7 }, 25), 22, "3 unref'd in the snapshot");
+  assert.equal(refedAtLiveCount({ live: 10, refed: 0 }, 4), 0, "all unref'd, some cleared since: none ref'd, never negative");
+  assert.equal(refedAtLiveCount({ live: 3 }, 9), undefined, 'no ref state known');
+  const [site] = mergeLiveSites(
+    [{ file: '/w/a.js', line: 5, column: 1, kind: 'interval', live: 388, refed: 388, keepsAlive: true }],
+    [{ file: '/w/a.js', line: 5, column: 1, kind: 'interval', live: 519, fired: 1200 }],
+  );
+  const hover = planDecorations([{ processName: 'app', sites: [site], findings: [] }], DEFAULT_SETTINGS.thresholds, () => true).get('/w/a.js')![0].hover;
+  assert.match(hover, /519 of 519/, "the hover's ref'd count is read at the live count");
+  assert.equal(site.refed, site.live);
 });
 
 test('buildTree lists at most MAX_TIMER_ROWS timers of a site and counts the rest', () => {
