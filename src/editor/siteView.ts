@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isAgentScript } from '../shared/agentProtocol';
 import type { WatchReport } from '../shared/findings';
 import type { Snapshot, SnapshotTimer, TimerKind } from '../shared/snapshot';
 
@@ -199,6 +200,4 @@ export function refedAtLiveCount(snapshotSite: Pick<SiteView, 'live' | 'refed'>,
 }
 
 /** The in-target agent's own script (its sourceURL): never a user's site. */
-export function isAgentFile(file: string): boolean {
-  return /(^|[\\/])timerscope-agent\.js$/.test(file);
-}
+export const isAgentFile = (file: string): boolean => isAgentScript(file);

@@ -6,6 +6,7 @@
 import type Protocol from 'devtools-protocol';
 import { UserError } from '../common/errors';
 import { buildSnapshot, type RawHandle, type RawTimer } from '../model/snapshotBuilder';
+import { isAgentScript } from '../shared/agentProtocol';
 import type { Snapshot, SourcePosition, TimerKind } from '../shared/snapshot';
 import { explainSessionError, type TargetConnection } from './connect';
 import { indexScript, inferCreationSite, type ScriptIndex } from './creationSite';
@@ -254,6 +255,8 @@ async function snapshotInner(client: Client, opts: SnapshotOptions): Promise<Sna
     const [id, kindCode, delay, refed, idleStart, fnIndex] = records.slice(i, i + RECORD_SIZE);
     const kind = KINDS[kindCode];
     const loc = fnIndex >= 0 ? fns.locations[fnIndex] : null;
+    // The live agent's own (unref'd) flush timer is Timerscope's, not the program's.
+    if (loc && isAgentScript(resolver.scriptUrl(loc.scriptId))) continue;
     const callbackPos = loc ? await resolvePos(loc.scriptId, loc.line0, loc.column0) : null;
     const site = loc ? await creationSite(loc, kind) : { pos: null, how: undefined };
     timers.push({

@@ -12,6 +12,14 @@ export const AGENT_PROTOCOL_VERSION = 1;
 /** Non-enumerable property of `globalThis` that holds the agent's API (the idempotency token). */
 export const AGENT_GLOBAL = '__timerscopeAgent';
 
+/** The agent bundle's sourceURL (esbuild.mjs footer): the script of the agent's own functions and timers. */
+export const AGENT_SCRIPT_URL = 'timerscope-agent.js';
+
+/** The agent's own script, also once a path was put before it: its timers are Timerscope's, never the program's. */
+export function isAgentScript(file: string | undefined): boolean {
+  return !!file && (file === AGENT_SCRIPT_URL || file.endsWith(`/${AGENT_SCRIPT_URL}`) || file.endsWith(`\\${AGENT_SCRIPT_URL}`));
+}
+
 /** Default name of the `Runtime.addBinding` function the agent pushes batches through. */
 export const AGENT_BINDING = '__timerscopeBatch';
 

@@ -4,13 +4,14 @@
  * user's call sites, for timers made before and after the injection.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startLiveSession } from '../../../src/inspector/liveSession';
 import { takeSnapshot } from '../../../src/inspector/snapshot';
-import { startTarget, until } from '../../helpers/targets';
+import { repoRoot, startTarget, until } from '../../helpers/targets';
 
 const PROGRAM = `'use strict';
 const before = setInterval(function beforeAttach() {}, 1000);
@@ -37,8 +38,23 @@ test('snapshots taken while the agent is in name the user call sites, not the ag
   const snap = await takeSnapshot(conn);
   const lines = snap.sites.filter(s => s.file.endsWith('prog.js')).map(s => `${s.line}:${s.kind}`).sort();
   assert.deepEqual(lines, ['2:interval', '3:interval', '6:timeout'], JSON.stringify(snap.sites));
-  // Only the agent's own unref'd flush timer lives in the agent (the editor hides it); no user timer.
-  for (const s of snap.sites.filter(x => x.file.includes('timerscope-agent'))) assert.equal(s.refed, 0, JSON.stringify(s));
+  // The agent's own unref'd flush timer is Timerscope's: not listed (editor, tree, palette report, CLI).
+  assert.deepEqual(snap.sites.filter(x => x.file.includes('timerscope-agent')), [], JSON.stringify(snap.sites));
+  assert.deepEqual(snap.timers.filter(x => x.callback?.file.includes('timerscope-agent')), []);
+  assert.equal(snap.timers.length, 3, JSON.stringify(snap.timers.map(x => [x.kind, x.callback?.name, x.location?.line])));
   const cbs = snap.timers.map(x => x.callback?.name).filter(Boolean).sort();
   assert.ok(cbs.includes('beforeAttach') && cbs.includes('afterAttach'), JSON.stringify(cbs));
+
+  // The CLI over a second inspector connection, the agent still in: its report does not list the agent either.
+  const cli = spawnSync(process.execPath, [join(repoRoot, 'bin', 'timerscope.js'), 'snapshot', '--ws', target.url, '--json'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(cli.status, 0, cli.stderr);
+  const fromCli = JSON.parse(cli.stdout) as typeof snap;
+  assert.deepEqual(fromCli.sites.filter(s => s.file.endsWith('prog.js')).map(s => `${s.line}:${s.kind}`).sort(), ['2:interval', '3:interval', '6:timeout']);
+  assert.ok(!cli.stdout.includes('timerscope-agent'), cli.stdout);
+  assert.equal(fromCli.timers.length, 3);
+  const text = spawnSync(process.execPath, [join(repoRoot, 'bin', 'timerscope.js'), 'snapshot', '--ws', target.url], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /prog\.js:2\b/);
+  assert.doesNotMatch(text.stdout, /timerscope-agent/);
+  assert.ok(live.report().sites.length > 0 && !live.ended, 'the agent stays in while the CLI reads the timers');
 });
