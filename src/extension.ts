@@ -89,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): TimerscopeApi {
       if (!e.affectsConfiguration(CONFIG_SECTION)) return;
       settings = read();
       log.level = settings.logLevel;
-      sessions.setRefreshMs(settings.refreshMs);
+      sessions.settingsChanged(settings.refreshMs);
       view.recompute();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => log.info('workspace trusted: attaching is enabled')),

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import type { TargetConnection } from '../inspector/connect';
 import { startLiveSession, type LiveSession } from '../inspector/liveSession';
 import { takeSnapshot } from '../inspector/snapshot';
-import type { LiveThresholds } from '../model/liveSettings';
+import { computeFindings } from '../model/liveFindings';
+import { DEFAULT_LIVE_THRESHOLDS, type LiveThresholds } from '../model/liveSettings';
 import type { Finding } from '../shared/findings';
 import type { Snapshot } from '../shared/snapshot';
 import { absoluteFile, mergeLiveSites, sitesFromSnapshot, sitesFromWatchReport, withHistory, type SiteView } from '../editor/siteView';
@@ -75,6 +76,11 @@ export class ProcessSession {
 
   setRefreshMs(ms: number): void {
     this.opts.refreshMs = ms;
+  }
+
+  /** Settings changed: findings with the new thresholds now (the agent and its options stay). */
+  settingsChanged(): void {
+    this.applyLive();
   }
 
   private schedule(): void {
@@ -169,7 +175,9 @@ export class ProcessSession {
     this.cwd ??= live.process.cwd;
     this.liveSites = sitesFromWatchReport(live.report(), this.cwd);
     this.sites = mergeLiveSites(this.snapshotSites, this.liveSites);
-    this.findings = live.findings().map(f => ({ ...f, site: { ...f.site, file: absoluteFile(f.site.file, this.cwd) } }));
+    // The thresholds of now (not of attach): a settings change re-marks the lines at once.
+    const thresholds = { ...DEFAULT_LIVE_THRESHOLDS, ...this.opts.liveThresholds?.() };
+    this.findings = computeFindings(live.model, thresholds).map(f => ({ ...f, site: { ...f.site, file: absoluteFile(f.site.file, this.cwd) } }));
     this.emit();
   }
 

@@ -82,7 +82,11 @@ export class SessionManager {
     await Promise.all(this.list().map(s => this.detach(s.id)));
   }
 
-  setRefreshMs(ms: number): void {
-    for (const s of this.sessions.values()) s.setRefreshMs(ms);
+  /** Settings changed: the new refresh period and finding thresholds apply to attached processes now. */
+  settingsChanged(refreshMs: number): void {
+    for (const s of this.sessions.values()) {
+      s.setRefreshMs(refreshMs);
+      s.settingsChanged();
+    }
   }
 }

@@ -69,3 +69,24 @@ test('liveMode off: snapshots only', async t => {
   assert.equal(s.live, undefined);
   assert.ok(s.sites.every(x => x.fired === undefined));
 });
+
+test('threshold settings apply to an attached process at once (no re-attach)', async t => {
+  const target = await startTarget(t, app, { cwd: join(repoRoot, 'test', 'fixtures', 'workspace') });
+  await target.waitForOutput(/fixture app ready/);
+  let thresholds = { ...DEFAULT_SETTINGS.thresholds, leakLive: 1_000_000 };
+  const sessions = new SessionManager({ log: quiet, refreshMs: () => 250, thresholds: () => thresholds, liveMode: () => true });
+  t.after(() => sessions.detachAll());
+  const s = await sessions.attach({ ws: target.url }, { type: 'url', detail: target.url });
+  const leak = lineOf('leak');
+  const leaksOnLine = () => s.findings.filter(f => f.rule === 'leak.growth' && f.site.file === app && f.site.line === leak);
+  // The leaking line grows past the default minimum, but the configured one keeps it unmarked.
+  await until('the leaking line to pass the default leak minimum in live numbers', async () => {
+    const x = s.sites.find(y => y.file === app && y.line === leak);
+    // …and has grown over several of the agent's once-a-second samples (the leak rule's growth part).
+    return s.live && x && x.live > DEFAULT_SETTINGS.thresholds.leakLive + 5 && x.growing && (x.liveHistory?.length ?? 0) >= 4 ? x : undefined;
+  }, 60_000);
+  assert.deepEqual(leaksOnLine(), [], 'leakLive 1,000,000: no leak finding');
+  thresholds = { ...thresholds, leakLive: DEFAULT_SETTINGS.thresholds.leakLive };
+  sessions.settingsChanged(250);
+  assert.equal(leaksOnLine().length, 1, `the default leakLive applies at once: ${JSON.stringify(s.findings.map(f => f.rule))}`);
+});
