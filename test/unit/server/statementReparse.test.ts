@@ -143,6 +143,16 @@ describe('one-statement re-parse equals a full parse', () => {
     }
   });
 
+  it('CRLF line ends and typed line breaks keep the line map of a full parse', () => {
+    let sf = parse('c.js', 'let t;\r\nfunction f() {\r\n  t = setInterval(g, 5);\r\n}\r\nfunction h() { clearInterval(t); }\r\n', ts.ScriptKind.JS);
+    for (const [needle, add] of [['  t =', '\r\n'], ['g, 5', '\n  '], ['clearInterval', '\u2028']]) {
+      const i = sf.text.indexOf(needle);
+      const r = step('c.js', sf, { start: i, end: i, newText: add });
+      assert.ok(r.quick, JSON.stringify(add));
+      sf = r.sf;
+    }
+  });
+
   it('keeps top-level await parsing the same in a module', () => {
     const text = "import { x } from './x';\nawait x;\nfunction f() { return 1; }\n";
     let sf = parse('m.ts', text, ts.ScriptKind.TS);
