@@ -167,6 +167,10 @@ test('hover on the leaking line: the reason, the numbers, keep-alive and where t
   await page.mouse.move(700, 1150);
   assert.match(hover, new RegExp(`Timerscope · leak[\\w.]*: .* — app\\.js \\(pid ${target!.child.pid}\\)`));
   assert.match(hover, /\blive\s+[\d,]+/);
+  // The fixture never unrefs a heartbeat: every live one is ref'd (ref'd was once read from an older snapshot).
+  const [, refed, live] = /ref'd\s+([\d,]+) of ([\d,]+)/.exec(hover) ?? [];
+  assert.ok(refed, `a ref'd row in: ${hover}`);
+  assert.equal(refed, live, `ref'd count = live count in: ${hover}`);
   assert.match(hover, /Keeps the process alive: [\d,]+ ref'd interval 1(\.0)? s timers created here\./);
   assert.match(hover, new RegExp(`Created at app\\.js:${L.leak}:\\d+`));
 });
