@@ -28,6 +28,11 @@ export type TimerFacts = {
 export type StatementFacts = TimerFacts & {
   /** A `require('timers')` inside a function: it changes how later statements resolve names. */
   nestedBindings: boolean;
+  /**
+   * Functions declared in the statement by name, first in source order (see flowRules.ts), built on first
+   * use: the statement's facts are reused while it is unchanged, so an edit indexes only the statement it re-walks.
+   */
+  functionsByName?: Map<string, ts.FunctionLikeDeclaration>;
 };
 
 /** The per-file state a statement walk reads: name resolution, slot keys, the timer module bindings. */

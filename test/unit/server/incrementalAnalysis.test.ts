@@ -110,6 +110,28 @@ describe('incremental analysis equals a fresh analysis', () => {
     assert.deepEqual(second.findings.map(f => f.rule), ['never-cleared']);
   });
 
+  it('async-overlap verdicts (kept per callback node) and named callbacks (indexed per statement) follow edits', () => {
+    // The interval's callback is a function declared in another statement: editing that statement (a guard
+    // added, the await removed, a second declaration of the name before it) must change the verdict, and
+    // the unchanged interval statement, whose facts are reused, must be judged again with the new function.
+    const text = 'let busy = false;\nfunction poll() { return 1; }\nasync function tick() { await poll(); }\n'
+      + 'setInterval(tick, 100);\nclass Job { start() { this.t = setInterval(async () => { await poll(); }, 50); } }\n';
+    const rules = (t: string) => analyzeText('ov.ts', t).findings.filter(f => f.rule === 'async-overlap').length;
+    assert.equal(rules(text), 2, 'both intervals are reported before the edits');
+    const guard = 'if (busy) return; busy = true; ';
+    const { steps } = check('ov.ts', text, [
+      at('await poll(); }\nsetInterval', guard),
+      t => { const i = t.indexOf(guard); return { start: i, end: i + guard.length, newText: '' }; },
+      at('await poll(); }\nsetInterval', '', 'await '.length),
+      at('async function tick', 'async function tick() { await poll(); }\n'),
+      t => { const i = t.indexOf('async function tick() { await poll(); }\n'); return { start: i, end: i + 'async function tick() { await poll(); }\n'.length, newText: '' }; },
+      at('tick() { poll', 'tock', 'tick'.length),
+      at('async () => { await poll(); }', 'if (busy) return; busy = true; ', 0),
+      at('{ await poll(); }, 50', '{ if (busy) return; busy = true; await poll(); }, 50', '{ await poll(); }, 50'.length),
+    ]);
+    assert.equal(steps, 8);
+  });
+
   it('reuses unchanged statements (an edit in one function does not change the others\' site objects)', () => {
     const text = 'function a() { return setTimeout(f, 1); }\nfunction b() { const t = setInterval(g, 2); clearInterval(t); }\n';
     const sf = parse('x.js', text, scriptKindFor('x.js'));

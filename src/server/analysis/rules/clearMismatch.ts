@@ -16,7 +16,8 @@ export function clearMismatch(facts: FileFacts): StaticFinding[] {
   const line = (n: ts.Node) => facts.sf.getLineAndCharacterOfPosition(n.getStart()).line + 1;
   for (const c of facts.clears) {
     if (c.how !== 'clearTimeout' && c.how !== 'clearInterval') continue;
-    const arg = (c.node as ts.CallExpression).arguments[0].getText();
+    // Only for messages: most clears produce none, and getText() costs.
+    const arg = () => (c.node as ts.CallExpression).arguments[0].getText();
     const sites = sitesMatching(facts, c.key).filter(s => s.api === 'timers');
     if (sites.length) {
       const wrongKind = c.how === 'clearTimeout' ? 'interval' : 'timeout';
@@ -24,7 +25,7 @@ export function clearMismatch(facts: FileFacts): StaticFinding[] {
         const made = wrongKind === 'interval' ? 'setInterval' : 'setTimeout';
         out.push({
           rule: 'clear-mismatch', start: c.node.getStart(), end: (c.node as ts.CallExpression).expression.end,
-          message: `${c.how}(${arg}) is given ${wrongKind === 'interval' ? 'an interval' : 'a timeout'} handle (${made} at line ${line(sites[0].call)}): `
+          message: `${c.how}(${arg()}) is given ${wrongKind === 'interval' ? 'an interval' : 'a timeout'} handle (${made} at line ${line(sites[0].call)}): `
             + `use ${clearFnFor(sites[0])}. Node and browsers accept either, but the mismatch usually means the wrong handle is being cleared.`,
         });
       }
@@ -34,7 +35,7 @@ export function clearMismatch(facts: FileFacts): StaticFinding[] {
     if (why) {
       out.push({
         rule: 'clear-mismatch', start: c.node.getStart(), end: (c.node as ts.CallExpression).expression.end,
-        message: `${c.how}(${arg}) can never cancel a timer: ${arg} is only ever assigned ${why}, never a timer handle, `
+        message: `${c.how}(${arg()}) can never cancel a timer: ${arg()} is only ever assigned ${why}, never a timer handle, `
           + 'so the timer it was meant to stop keeps running.',
       });
     }
@@ -134,14 +135,17 @@ function within(n: ts.Node, outer: ts.Node): boolean {
   return n.pos >= outer.pos && n.end <= outer.end;
 }
 
+const SHORT_CIRCUIT = new Set<ts.SyntaxKind>([ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken]);
+
 /** A condition mentioning the slot before or around the assignment (`if (this.timer) return`, `!t &&`). */
 function guarded(fn: ts.Node, slot: string, pos: number): boolean {
   const re = new RegExp(`(^|[^\\w$.])${slot.replace(/[.$[\]]/g, '\\$&')}(?![\\w$])`);
   let hit = false;
   const walk = (n: ts.Node): void => {
-    if (hit || n.getStart() > pos) return;
+    // n.pos, not getStart(): `pos` is a token's start, never inside a node's leading trivia, so they agree.
+    if (hit || n.pos > pos) return;
     const cond = ts.isIfStatement(n) ? n.expression : ts.isConditionalExpression(n) ? n.condition
-      : ts.isBinaryExpression(n) && /^(&&|\|\||\?\?)$/.test(n.operatorToken.getText()) ? n.left : undefined;
+      : ts.isBinaryExpression(n) && SHORT_CIRCUIT.has(n.operatorToken.kind) ? n.left : undefined;
     if (cond && re.test(cond.getText())) hit = true;
     else ts.forEachChild(n, walk);
   };
@@ -155,7 +159,7 @@ function callsClearingMethod(fn: ts.Node, pos: number, cleared: ClearSite[]): bo
   if (!clearingFns.size) return false;
   let hit = false;
   const walk = (n: ts.Node): void => {
-    if (hit || n.getStart() > pos) return;
+    if (hit || n.pos > pos) return;
     if (ts.isCallExpression(n)) {
       const e = n.expression;
       const nm = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : '';

@@ -12,9 +12,8 @@ export function asyncOverlap(facts: FileFacts): StaticFinding[] {
   const out: StaticFinding[] = [];
   for (const s of facts.sites) {
     if (s.api !== 'timers' || s.kind !== 'interval' || !s.callback) continue;
-    const fn = callbackFunction(s);
-    if (!fn || !fn.body || !ts.getModifiers(fn)?.some(m => m.kind === ts.SyntaxKind.AsyncKeyword)) continue;
-    if (!awaits(fn.body) || hasOverlapGuard(fn.body)) continue;
+    const fn = callbackFunction(facts, s);
+    if (!fn || !fn.body || !mayOverlap(fn)) continue;
     const name = s.callbackName ? `${s.callbackName}()` : 'callback';
     out.push({
       rule: 'async-overlap', ...at(s), site: s,
@@ -26,30 +25,74 @@ export function asyncOverlap(facts: FileFacts): StaticFinding[] {
   return out;
 }
 
+/**
+ * Verdicts per callback function. A node is kept by the re-parse only while its text is unchanged, so a
+ * verdict stays right for as long as its node lives; an edit judges only the callbacks it re-parsed.
+ */
+const overlapVerdicts = new WeakMap<ts.FunctionLikeDeclaration, boolean>();
+
+/** An async callback that awaits with no in-flight guard. */
+function mayOverlap(fn: ts.FunctionLikeDeclaration): boolean {
+  let v = overlapVerdicts.get(fn);
+  if (v === undefined) {
+    v = !!ts.getModifiers(fn)?.some(m => m.kind === ts.SyntaxKind.AsyncKeyword) && awaits(fn.body!) && !hasOverlapGuard(fn.body!);
+    overlapVerdicts.set(fn, v);
+  }
+  return v;
+}
+
 /** The function a callback expression denotes: inline, a function in this file, or `this.method`. */
-function callbackFunction(s: TimerSite): ts.FunctionLikeDeclaration | undefined {
+function callbackFunction(facts: FileFacts, s: TimerSite): ts.FunctionLikeDeclaration | undefined {
   const e = skipOuter(s.callback!);
   if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return e;
   let name: string | undefined;
   if (ts.isIdentifier(e)) name = e.text;
   else if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword) name = e.name.text;
   if (!name) return undefined;
+  if (ts.isPropertyAccessExpression(e) && s.cls) return firstFunctionNamed(s.cls, name);
+  // The whole file: from each top-level statement's index (walked once, reused while the statement is).
+  for (let i = 0; i < facts.parts.length; i++) {
+    const part = facts.parts[i];
+    part.functionsByName ??= functionsByName(facts.sf.statements[i]);
+    const fn = part.functionsByName.get(name);
+    if (fn) return fn;
+  }
+  return undefined;
+}
+
+/** The function a declaration of `name` denotes, if `n` is one: a function/method, or a variable/field holding one. */
+function declaredFunction(n: ts.Node): { name: string; fn: ts.FunctionLikeDeclaration } | undefined {
+  if ((ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n)) && n.name && ts.isIdentifier(n.name)) return { name: n.name.text, fn: n };
+  if ((ts.isVariableDeclaration(n) || ts.isPropertyDeclaration(n)) && ts.isIdentifier(n.name) && n.initializer) {
+    const init = skipOuter(n.initializer);
+    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return { name: n.name.text, fn: init };
+  }
+  return undefined;
+}
+
+/** The first function declared as `name` in `root`, in source order (pre-order). */
+function firstFunctionNamed(root: ts.Node, name: string): ts.FunctionLikeDeclaration | undefined {
   let found: ts.FunctionLikeDeclaration | undefined;
-  const root: ts.Node = ts.isPropertyAccessExpression(e) && s.cls ? s.cls : s.call.getSourceFile();
   const look = (n: ts.Node): void => {
     if (found) return;
-    if ((ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n)) && n.name && ts.isIdentifier(n.name) && n.name.text === name) found = n;
-    else if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name && n.initializer) {
-      const init = skipOuter(n.initializer);
-      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) found = init;
-    } else if (ts.isPropertyDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name && n.initializer) {
-      const init = skipOuter(n.initializer);
-      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) found = init;
-    }
-    if (!found) ts.forEachChild(n, look);
+    const d = declaredFunction(n);
+    if (d && d.name === name) found = d.fn;
+    else ts.forEachChild(n, look);
   };
   look(root);
   return found;
+}
+
+/** Every function declared in `root` by name, the first in source order (pre-order) for each name. */
+function functionsByName(root: ts.Node): Map<string, ts.FunctionLikeDeclaration> {
+  const out = new Map<string, ts.FunctionLikeDeclaration>();
+  const walk = (n: ts.Node): void => {
+    const d = declaredFunction(n);
+    if (d && !out.has(d.name)) out.set(d.name, d.fn);
+    ts.forEachChild(n, walk);
+  };
+  walk(root);
+  return out;
 }
 
 function awaits(body: ts.Node): boolean {
