@@ -16,7 +16,11 @@ Recording ends after --duration, on Ctrl-C, or when the program exits.
 ${connectionHelp}
 
 options:
-  --duration D        how long to record (500ms, 20s, 2m); default: until Ctrl-C or the program exits
+  --duration D        how long to record (500ms, 20s, 2m), counted from when recording starts; default:
+                      until Ctrl-C or the program exits
+  --after MS          with --launch: skip the program's start-up, i.e. let it run MS ms (or 2s…) unobserved,
+                      then start recording (timers alive then are adopted). Default: record from its first
+                      line. Rejected without --launch (that process is already running).
   --out FILE          where to write the recording (default run.timerscope.json)
   --threshold K=V     finding thresholds, as for 'timerscope watch'
 

@@ -21,7 +21,11 @@ exactly as before. With --launch the program is held at its first line until the
 ${connectionHelp}
 
 options:
-  --duration D        stop after D (500ms, 10s, 2m); default: until Ctrl-C or the program exits
+  --duration D        stop after D (500ms, 10s, 2m), counted from when measuring starts; default: until
+                      Ctrl-C or the program exits
+  --after MS          with --launch: skip the program's start-up, i.e. let it run MS ms (or 2s…) unobserved,
+                      then attach; timers alive then are adopted and measured from then on. Default: measure
+                      from its first line. Rejected without --launch (that process is already running).
   --json              print the final timerscope.watch/v1 report as JSON (nothing else on stdout)
   --fail-on LIST      exit 1 when findings of these rules exist: ${Object.keys(RULE_GROUPS).join(', ')} or rule ids
                       (e.g. leak.growth), comma-separated; 'any' for every rule
@@ -65,6 +69,16 @@ export function parseFailOn(text: string | undefined): Set<string> | undefined {
   return out;
 }
 
+/**
+ * --after for live commands: with --launch, how long the program runs before measuring starts (0: from its
+ * first line). A process attached to by --port/--pid/--ws is already running, so --after means nothing there.
+ */
+function liveAfterMs(args: ReturnType<typeof parseConnectionArgs<typeof liveOptions>>): number {
+  if (args.values.after === undefined) return 0;
+  if (!args.connect.launch) throw new UserError('--after only works with --launch (a process attached to by --port, --pid or --ws is already running; measuring starts at once)', 2);
+  return args.afterMs;
+}
+
 export type LiveRun = { conn: TargetConnection; session: LiveSession; elapsedMs: number; endedBy: string };
 
 /**
@@ -79,14 +93,24 @@ export async function runLiveSession(
   const durationMs = v.duration !== undefined ? parseDurationMs(v.duration, '--duration') : undefined;
   if (durationMs === 0) throw new UserError('--duration must be longer than 0', 2);
   const thresholds = parseThresholds(v.threshold);
-  // A launched program is held at its first line until the agent is in: nothing runs unobserved.
-  if (args.connect.launch) Object.assign(args.connect.launch, { keep: args.keep, breakOnStart: true });
+  const afterMs = liveAfterMs(args);
+  // A launched program is held at its first line until the agent is in: nothing runs unobserved, unless
+  // --after asks to skip its start-up (it then runs unobserved that long and is attached to like any other).
+  if (args.connect.launch) Object.assign(args.connect.launch, { keep: args.keep, breakOnStart: afterMs === 0 });
   const conn = await openTarget(args.connect);
-  const startedAt = Date.now();
   let session: LiveSession;
+  let startedAt = Date.now();
   try {
+    if (afterMs > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise(r => (timer = setTimeout(r, afterMs))), conn.closed]);
+      clearTimeout(timer);
+      if (conn.isClosed()) throw new UserError(`the program exited before --after ${afterMs} ms had passed; nothing was measured (use a smaller --after)`);
+    }
     const liveOpts = { thresholds, onWarning: (m: string) => console.error(`timerscope: warning: ${m}`) };
-    session = conn.child ? await startLiveSessionAtStart(conn, liveOpts) : await startLiveSession(conn, liveOpts);
+    session = conn.child && afterMs === 0 ? await startLiveSessionAtStart(conn, liveOpts) : await startLiveSession(conn, liveOpts);
+    // --duration counts from the moment measuring starts.
+    startedAt = Date.now();
   } catch (err) {
     await conn.close({ killChild: !args.keep });
     throw err;

@@ -1,12 +1,15 @@
 /** `timerscope watch` as a user runs it, against real processes: JSON report, --fail-on, plain output, bad input. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { parseRecording } from '../../../src/model/timelineRecording';
 import type { WatchReport } from '../../../src/shared/findings';
 import { runCli } from '../../helpers/cli';
 import { repoRoot, startTarget } from '../../helpers/targets';
-import { findingsAt, fixture, siteAt, tagAt } from './liveHelpers';
+import { findingsAt, fixture, sameFile, siteAt, sitesAtLine, tagAt } from './liveHelpers';
 
 const file = fixture('live-basic.js');
 
@@ -60,6 +63,41 @@ test('watch --launch on the TypeScript example: the leaking heartbeat at its .ts
   const s = siteAt(r, 'examples/src/sessions.ts', 22);
   assert.deepEqual([s.kind, s.delayMs, s.column, s.callbackName, s.live, s.cleared], ['interval', 1000, 3, 'sendHeartbeat', 12, 0]);
   assert.ok(s.fired >= 12, `fired ${s.fired}`);
+});
+
+test('watch --launch --after skips the start-up: its timeout is not seen, the steady interval is adopted and measured', async () => {
+  const after = fixture('live-after.js');
+  const startup = tagAt(after, 'startup');
+  const steady = tagAt(after, 'steady');
+  // Control: from the first line, the start-up timeout is seen firing.
+  const full = await runCli(['watch', '--launch', '--duration', '1s', '--json', '--', 'node', after]);
+  assert.equal(full.code, 0, full.stderr);
+  assert.equal(siteAt(JSON.parse(full.stdout) as WatchReport, after, startup.line).fired, 1);
+  const res = await runCli(['watch', '--launch', '--after', '700', '--duration', '1500ms', '--json', '--', 'node', after]);
+  assert.equal(res.code, 0, res.stderr);
+  const r = JSON.parse(res.stdout) as WatchReport;
+  assert.deepEqual(sitesAtLine(r, after, startup.line), [], 'the start-up timeout fired before measuring started');
+  const s = siteAt(r, after, steady.line);
+  assert.deepEqual([s.kind, s.live, s.callbackName], ['interval', 1, 'steady']);
+  assert.ok(s.fired >= 5, `fired ${s.fired} times in 1.5 s of measuring`);
+  // record takes --after the same way (the shared live runner).
+  const out = path.join(mkdtempSync(path.join(tmpdir(), 'timerscope-after-')), 'run.json');
+  const rec = await runCli(['record', '--launch', '--after', '500ms', '--duration', '1s', '--out', out, '--', 'node', after]);
+  assert.equal(rec.code, 0, rec.stderr);
+  const recording = parseRecording(readFileSync(out, 'utf8'));
+  assert.ok(!recording.sites.some(x => x.location?.line === startup.line && sameFile(x.location.file, after)), JSON.stringify(recording.sites));
+  assert.ok(recording.sites.some(x => x.location?.line === steady.line && sameFile(x.location.file, after)), JSON.stringify(recording.sites));
+});
+
+test('watch/record --after: rejected without --launch; a program that exits first is one clear error', async () => {
+  for (const cmd of ['watch', 'record']) {
+    const res = await runCli([cmd, '--port', '1', '--after', '100']);
+    assert.equal(res.code, 2, res.stderr);
+    assert.match(oneLineError(res.stderr), /--after only works with --launch/);
+  }
+  const gone = await runCli(['watch', '--launch', '--after', '5s', '--duration', '1s', '--', 'node', fixture('exitsSoon.js')]);
+  assert.equal(gone.code, 1, gone.stderr);
+  assert.match(oneLineError(gone.stderr), /the program exited before --after 5000 ms had passed/);
 });
 
 test('watch: bad input gives one clear line and exit code 2', async () => {
