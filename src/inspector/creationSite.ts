@@ -66,7 +66,18 @@ function propName(n: Node | undefined): string | undefined {
 function calleeName(callee: Node): { name?: string; pos: Node } {
   if (callee.type === 'Identifier') return { name: callee.name, pos: callee };
   if (callee.type === 'MemberExpression' && !callee.computed) return { name: propName(callee.property), pos: callee.property };
+  // TypeScript's and Babel's CommonJS output for an imported function: `(0, node_timers_1.setInterval)(…)`.
+  if (callee.type === 'SequenceExpression') return calleeName(callee.expressions[callee.expressions.length - 1]);
   return { pos: callee };
+}
+
+/**
+ * V8 places a call through a parenthesized callee (`(0, m.setInterval)(…)`) at the `(` of its arguments,
+ * not at the function's name. Line 1-based, column 0-based, as acorn's `loc`.
+ */
+function argumentsParen(text: string, callee: Node): { line: number; column: number } {
+  const paren = text.indexOf('(', callee.end);
+  return acorn.getLineInfo(text, paren >= 0 ? paren : callee.start);
 }
 
 /** Names by which a function value can be referred to. */
@@ -126,7 +137,10 @@ export function indexScript(text: string): ScriptIndex | undefined {
         const kind = name ? TIMER_FNS[name] : undefined;
         if (kind) {
           const enclosing = [...anc].reverse().find(a => a !== node && /Function/.test(a.type));
-          calls.push({ node, kind, line: pos.loc!.start.line, column: pos.loc!.start.column + 1, arg0: node.arguments[0], enclosing });
+          // Where V8's stack frames put the call, so that a timer found through its callback and one
+          // found through a sampled stack get the same position.
+          const at = node.callee.type === 'SequenceExpression' ? argumentsParen(text, node.callee) : { line: pos.loc!.start.line, column: pos.loc!.start.column };
+          calls.push({ node, kind, line: at.line, column: at.column + 1, arg0: node.arguments[0], enclosing });
         }
         break;
       }

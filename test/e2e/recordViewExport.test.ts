@@ -23,7 +23,7 @@ const skip = !existsSync(chromiumPath()) && missingEnvMessage('Chromium');
 
 let dir: string;
 let recording: Recording;
-/** The lanes of the leaking call site (today live mode may split one call site in two: see the todo test). */
+/** The lanes of the leaking call site (one site: see 'one call site is one site'). */
 let leakSites: RecordedSite[];
 let leakTimerIds: Set<number>;
 let browser: Browser | undefined;
@@ -114,7 +114,10 @@ test('export --format perfetto: one track per heartbeat timer, fires with the Ty
   assert.ok(slices.every(e => e.name === 'sendHeartbeat' && /examples\/src\/sessions\.ts:22:3$/.test(String(e.args?.['site'])) && typeof e.args?.['latenessMs'] === 'number'));
 });
 
-test('one call site is one site: timers adopted at attach and timers created afterwards share it', { todo: 'live mode splits them into two sites when the recording starts while the example is still creating sessions' }, () => {
+test('one call site is one site: timers adopted at attach and timers created afterwards share it', () => {
   assert.ok(recording, 'needs the recording of the first test');
-  assert.equal(leakSites.length, 1, 'sites at examples/src/sessions.ts:22:3');
+  assert.equal(leakSites.length, 1, `sites at examples/src/sessions.ts:22:3: ${JSON.stringify(leakSites)}`);
+  // The agent may know one line under two keys (a callback-classified site when the stack budget ran out or
+  // the timer was adopted, and a sampled-stack site); the model merges them by resolved position. The
+  // deterministic version (timers of one line before and after attach): test/unit/live/adoptedSite.test.ts.
 });
