@@ -70,7 +70,8 @@ export function sampleStack(): string | undefined {
   return firstNode;
 }
 
-type CallbackClass = { id: number; site: number; poly: boolean; cbSite: number };
+/** `site`: its last stack site (of kind `siteKind`); `cbSite`: its callback-only site per timer kind. */
+type CallbackClass = { id: number; site: number; siteKind: string; poly: boolean; cbSite: Record<string, number> };
 
 const fnToString = Function.prototype.toString;
 
@@ -120,7 +121,7 @@ export class SiteTable {
     const text = textOf(fn);
     cls = this.texts.get(text);
     if (!cls) {
-      cls = { id: this.nextClass++, site: -1, poly: false, cbSite: -1 };
+      cls = { id: this.nextClass++, site: -1, siteKind: '', poly: false, cbSite: {} };
       // Bounded: past this many distinct callbacks, new ones are only remembered by identity.
       if (this.texts.size < 20000) this.texts.set(text, cls);
       // Only a class's first function is remembered by identity: a closure made anew per timer would add
@@ -156,17 +157,19 @@ export class SiteTable {
       if (cls) {
         if (cls.site >= 0 && cls.site !== id) cls.poly = true;
         cls.site = id;
+        cls.siteKind = kind;
       }
       return id;
     }
-    if (cls && cls.site >= 0) return cls.site;
-    if (cls && cls.cbSite >= 0) return cls.cbSite;
+    // One callback may serve a timeout and an interval: a site is never reused across kinds.
+    if (cls && cls.site >= 0 && cls.siteKind === kind) return cls.site;
+    if (cls && cls.cbSite[kind] !== undefined) return cls.cbSite[kind];
     const id = this.site(
       `cb\0${cls ? cls.id : 0}\0${kind}`,
       () => ({ kind, delayMs, byCallback: true, ...(name ? { callbackName: name } : {}) }),
       fn,
     );
-    if (cls) cls.cbSite = id;
+    if (cls) cls.cbSite[kind] = id;
     return id;
   }
 
