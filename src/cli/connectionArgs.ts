@@ -26,7 +26,8 @@ export const connectionHelp = `connect with one of:
   --ws URL            inspector WebSocket URL (ws://127.0.0.1:9229/<id>)
   --pid PID           turn the inspector on in a running Node.js process (SIGUSR1) and attach
   --launch -- CMD...  start CMD (e.g. node app.js) with its inspector on an ephemeral loopback port
-      --after MS      with --launch: let the program run MS milliseconds first (default 1000)
+      --after MS      with --launch: let the program run MS milliseconds first (snapshot: default 1000;
+                      watch/record: default 0, i.e. from its first line)
       --keep          with --launch: leave the program running afterwards
   --allow-remote      allow non-loopback inspector hosts (an inspector can run any code: only on trusted networks)`;
 
