@@ -12,7 +12,7 @@ export type Client = CDP.Client;
  * short calls would still starve the target's event loop. After {@link BURST_MS} of calls without a break
  * we pause for a millisecond, which lets the target run its loop (timers, I/O) before the next call.
  */
-const BURST_MS = 5;
+const BURST_MS = 2;
 const bursts = new WeakMap<Client, { start: number; last: number }>();
 
 async function paceCalls(client: Client): Promise<void> {

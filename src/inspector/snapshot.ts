@@ -41,7 +41,7 @@ export type SnapshotOptions = {
 
 export const DEFAULT_CHUNK_SIZE = 1000;
 /** In-target time limit of one chunk of the walk, whatever its size. */
-const CHUNK_BUDGET_MS = 3;
+const CHUNK_BUDGET_MS = 2;
 /** Functions whose locations are read per `Runtime.getProperties` (each one's source text is serialised). */
 const LOCATION_CHUNK = 500;
 
