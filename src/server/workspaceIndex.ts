@@ -5,6 +5,16 @@ import { isAnalyzablePath } from './analysis/parse';
 import type { CallSiteInfo } from './analysis/types';
 
 /**
+ * A copy of `sites` that shares no string with the file's text. Names and delay texts are substrings of
+ * the source, and V8 keeps a substring as a slice of the whole text, so the compact list would hold every
+ * indexed file's text alive (2,000 files: 37 MB retained instead of 17 MB). The copy is what the client
+ * receives anyway: the sites go out as JSON.
+ */
+function detached(sites: CallSiteInfo[]): CallSiteInfo[] {
+  return JSON.parse(JSON.stringify(sites)) as CallSiteInfo[];
+}
+
+/**
  * Call sites of files that are not open in the editor, analysed from disk on demand. Only the compact,
  * AST-free site list is kept (keyed by path and mtime), so indexing thousands of files stays small.
  */
@@ -17,7 +27,7 @@ export class WorkspaceIndex {
     const mtimeMs = statSync(path).mtimeMs;
     const hit = this.entries.get(path);
     if (hit && hit.mtimeMs === mtimeMs) return hit.sites;
-    const sites = analyzeText(path, readFileSync(path, 'utf8')).sites;
+    const sites = detached(analyzeText(path, readFileSync(path, 'utf8')).sites);
     this.entries.set(path, { mtimeMs, sites });
     return sites;
   }
