@@ -13,8 +13,9 @@ const PAUSE_TIMEOUT_MS = 5000;
 
 export async function startLiveSessionAtStart(conn: TargetConnection, opts: LiveSessionOptions = {}): Promise<LiveSession> {
   const client = conn.client;
-  const cwd = await client.Runtime.evaluate({ expression: 'process.cwd()', returnByValue: true, silent: true });
-  const resolver = resolverFor(client, String(cwd.result?.value ?? ''));
+  // No `process.cwd()` yet: before its bootstrap has run, Node 16 aborts on it (a native assertion kills the
+  // program). The working directory is read at the first statement, below.
+  const resolver = resolverFor(client, '');
   const knownScripts = new Set<string>();
   let onPaused!: () => void;
   const paused = new Promise<void>(r => (onPaused = r));
@@ -29,6 +30,8 @@ export async function startLiveSessionAtStart(conn: TargetConnection, opts: Live
       await Promise.race([paused, new Promise(r => (timer = setTimeout(r, PAUSE_TIMEOUT_MS))), conn.closed]);
       clearTimeout(timer);
       try {
+        const cwd = await client.Runtime.evaluate({ expression: 'process.cwd()', returnByValue: true, silent: true });
+        if (typeof cwd.result?.value === 'string') resolver.cwd = cwd.result.value;
         session = await startLiveSession(conn, { ...opts, knownScripts });
       } finally {
         await client.Debugger.resume({}).catch(() => undefined);
