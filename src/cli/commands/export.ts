@@ -1,5 +1,6 @@
 /** `timerscope export --format perfetto run.timerscope.json -o trace.json`: Chrome trace-event JSON. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeOutputFile } from '../outputFile';
 import { UserError } from '../../common/errors';
 import { parseRecording } from '../../model/timelineRecording';
 import { toTraceEvents } from '../../model/timelinePerfetto';
@@ -47,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const json = JSON.stringify(trace);
   if (out) {
-    writeFileSync(out, json);
+    writeOutputFile(out, json);
     console.error(`wrote ${trace.traceEvents.length} trace events to ${out} (open in ui.perfetto.dev or chrome://tracing)`);
   } else process.stdout.write(json + '\n');
   return 0;

@@ -1,5 +1,5 @@
 /** `timerscope record`: a live session written as a timerscope.recording/v1 file for `view` and `export`. */
-import { writeFile } from 'node:fs/promises';
+import { checkWritable, writeOutputFile } from '../outputFile';
 import { UserError } from '../../common/errors';
 import { connectionHelp, parseConnectionArgs } from '../connectionArgs';
 import { liveOptions, runLiveSession } from './watch';
@@ -36,17 +36,14 @@ export async function run(argv: string[]): Promise<number> {
   }
   const out = (args.values.out as string | undefined) ?? 'run.timerscope.json';
   if (!out) throw new UserError('--out needs a file name', 2);
+  checkWritable(out);
   const live = await runLiveSession(args, session => {
     console.error(`recording pid ${session.process.pid} (node ${session.process.nodeVersion})${args.values.duration ? ` for ${args.values.duration}` : '; Ctrl-C to stop'}`);
     return () => undefined;
   });
   try {
     const rec = live.session.recording();
-    try {
-      await writeFile(out, JSON.stringify(rec));
-    } catch (err) {
-      throw new UserError(`cannot write '${out}': ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-    }
+    writeOutputFile(out, JSON.stringify(rec));
     console.error(
       `recorded ${(rec.durationMs / 1000).toFixed(1)} s (${live.endedBy}): ${rec.sites.length} call sites, ${rec.timers.length} timers, ` +
         `${rec.fires.length} fires, ${rec.findings.length} findings${rec.dropped ? `, ${rec.dropped} records dropped` : ''} → ${out}\n` +

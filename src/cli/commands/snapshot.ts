@@ -1,5 +1,5 @@
 /** `timerscope snapshot`: every live timer and handle of a running Node.js process, once. */
-import { writeFile } from 'node:fs/promises';
+import { checkWritable, writeOutputFile } from '../outputFile';
 import { UserError } from '../../common/errors';
 import { openTarget } from '../../inspector/connect';
 import { fileScriptUrlCache } from '../../inspector/scriptUrlCache';
@@ -38,6 +38,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log(help);
     return 0;
   }
+  if (typeof args.values.out === 'string') checkWritable(args.values.out);
   if (args.connect.launch) args.connect.launch.keep = args.keep;
   const conn = await openTarget(args.connect);
   try {
@@ -55,7 +56,7 @@ export async function run(argv: string[]): Promise<number> {
       onWarning: m => console.error(`timerscope: warning: ${m}`),
     });
     const json = JSON.stringify(snap, null, 2);
-    if (typeof args.values.out === 'string') await writeFile(args.values.out, json + '\n');
+    if (typeof args.values.out === 'string') writeOutputFile(args.values.out, json + '\n');
     console.log(args.values.json ? json : formatSnapshot(snap));
     return 0;
   } finally {

@@ -3,7 +3,8 @@
  * 127.0.0.1 and prints its URL, like `go tool trace`. `--html report.html` instead writes one self-contained
  * HTML file that opens offline.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeOutputFile } from '../outputFile';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { basename, join } from 'node:path';
 import { UserError } from '../../common/errors';
@@ -83,7 +84,7 @@ export async function run(argv: string[]): Promise<number> {
       script: readFileSync(join(dir, 'timeline.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/m, ''),
       css: readFileSync(join(dir, 'timeline.css'), 'utf8').replace(/\/\*# sourceMappingURL=.*\*\//, ''),
     });
-    writeFileSync(opts.html, html);
+    writeOutputFile(opts.html, html);
     console.log(`wrote ${opts.html} (${(html.length / 1024).toFixed(0)} KiB, opens offline)`);
     return 0;
   }

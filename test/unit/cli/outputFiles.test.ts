@@ -1,0 +1,29 @@
+/** Output files that cannot be written are one line and exit 1 (not an internal error), and fail before any work. */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { runCli } from '../../helpers/cli';
+import { repoRoot } from '../../helpers/targets';
+
+const recording = path.join(repoRoot, 'test', 'fixtures', 'recordings', 'small.timerscope.json');
+const missing = path.join(mkdtempSync(path.join(tmpdir(), 'ts-out-')), 'no-such-folder');
+
+const cases: [string, string[], string][] = [
+  ['view --html', ['view', recording, '--html', path.join(missing, 'r.html')], 'r.html'],
+  ['export -o', ['export', recording, '--format', 'perfetto', '-o', path.join(missing, 't.json')], 't.json'],
+  // Nothing listens on port 1: the output path must be refused first, before any connection attempt.
+  ['snapshot --out', ['snapshot', '--port', '1', '--out', path.join(missing, 's.json')], 's.json'],
+  ['record --out', ['record', '--port', '1', '--out', path.join(missing, 'r.json')], 'r.json'],
+];
+
+for (const [what, args, name] of cases) {
+  test(`${what} into a missing folder: one line naming the file, exit 1`, async () => {
+    const res = await runCli(args);
+    assert.equal(res.code, 1, res.stderr);
+    const lines = res.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, res.stderr);
+    assert.match(lines[0], new RegExp(`^timerscope: cannot write '.*${name.replace('.', '\\.')}': its folder does not exist$`));
+  });
+}
