@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +53,11 @@ test('timerscope view serves the timeline on 127.0.0.1 and prints clicked locati
   await page.screenshot({ path: join(SCREENSHOTS, 'timeline-standalone.png') });
   const missing = await fetch(new URL('nope', url));
   assert.equal(missing.status, 404);
+  // DNS rebinding: the same socket asked for under another host name is refused.
+  const rebound = await new Promise<number | undefined>((resolve, reject) => {
+    http.get(url, { headers: { host: 'attacker.example:80' } }, res => (res.resume(), resolve(res.statusCode))).on('error', reject);
+  });
+  assert.equal(rebound, 403);
 });
 
 test('timerscope view --html writes one self-contained file that renders offline', async t => {

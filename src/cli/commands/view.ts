@@ -21,6 +21,11 @@ its source location here. With --html, writes a single self-contained HTML file 
 
 type Options = { input: string; port: number; html?: string };
 
+/** `Host: 127.0.0.1:PORT` or `localhost:PORT` (what a browser sends for our own URL). */
+export function isLoopbackHostHeader(host: string | undefined): boolean {
+  return /^(127\.0\.0\.1|localhost)(:\d+)?$/i.test(host ?? '');
+}
+
 function parseArgs(argv: string[]): Options | null {
   let input: string | undefined;
   let port = 0;
@@ -99,6 +104,11 @@ function serve(opts: Options, rec: Recording, dir: string, title: string): Promi
     '/recording.json': { type: 'application/json', body: () => JSON.stringify(rec) },
   };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // A page on another origin could reach 127.0.0.1 through DNS rebinding: only our own host names are served.
+    if (!isLoopbackHostHeader(req.headers.host)) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('timerscope view serves 127.0.0.1 and localhost only\n');
+      return;
+    }
     const path = (req.url ?? '/').split('?')[0]!;
     if (req.method === 'POST' && path === '/reveal') {
       let body = '';
