@@ -162,22 +162,49 @@ async function resolveWsUrl(opts: ConnectOptions): Promise<{ url: string; child?
 /** Opens a CDP session to a Node.js process and checks that it really is one we can inspect. */
 export async function openTarget(opts: ConnectOptions): Promise<TargetConnection> {
   const { url, child } = await resolveWsUrl(opts);
+  // A launched program that ends before (or while) we attach: say so, not "ECONNREFUSED" (its stderr has
+  // already been passed through).
+  const exitedEarly = async (): Promise<UserError | undefined> => {
+    if (!child) return undefined;
+    const status = await exitStatus(child, 1000);
+    if (!status) return undefined;
+    return new UserError(`the program exited (${status.signal ? `signal ${status.signal}` : `code ${status.code}`}) before Timerscope could attach`);
+  };
   let client: CDP.Client;
   try {
     client = await CDP({ target: url, local: true });
   } catch (err) {
+    const early = await exitedEarly();
+    if (early) throw early;
     child?.kill();
     throw new UserError(`cannot open the inspector WebSocket ${url}: ${(err as Error).message}`);
   }
   let closed = false;
+  let exiting = false;
+  let killedByUs = false;
+  const out = opts.launch?.output ?? process.stderr;
   const closedPromise = new Promise<void>(resolve => {
     const done = () => ((closed = true), resolve());
     client.on('disconnect', done);
     child?.once('exit', done).once(EXITING, () => {
+      // The program has finished and waits for our session to close; Node prints an uncaught exception only
+      // after that, then exits with its own code (close() lets it, instead of killing it).
+      exiting = true;
       done();
       void client.close().catch(() => undefined);
     });
   });
+  if (child && !opts.launch?.keep) {
+    // The program ending on its own (not stopped by us) is reported, after whatever it printed ('close'
+    // comes once its stdout/stderr are drained).
+    child.once('close', (code, signal) => {
+      if (!killedByUs && armed) writeLine(out, `timerscope: the program exited ${signal ? `by signal ${signal}` : `with code ${code}`}`);
+      reportedExit();
+    });
+  }
+  let reportedExit!: () => void;
+  const exitReported = new Promise<void>(r => (reportedExit = r));
+  let armed = false;
   const conn: TargetConnection = {
     client,
     url,
@@ -190,8 +217,15 @@ export async function openTarget(opts: ConnectOptions): Promise<TargetConnection
     async close(o) {
       if (!closed) await client.close().catch(() => undefined);
       if (child && o?.killChild !== false && child.exitCode === null && child.signalCode === null) {
-        child.kill();
-        await new Promise(r => child.once('exit', r));
+        // A program that has finished only waited for our session to close: let it exit with its own code.
+        if (!(exiting && (await exitStatus(child, 2000)))) {
+          killedByUs = true;
+          child.kill();
+          await new Promise(r => child.once('exit', r));
+        }
+      }
+      if (child && !opts.launch?.keep && (child.exitCode !== null || child.signalCode !== null)) {
+        await Promise.race([exitReported, new Promise(r => setTimeout(r, 1000))]);
       }
     },
   };
@@ -205,10 +239,31 @@ export async function openTarget(opts: ConnectOptions): Promise<TargetConnection
   try {
     await checkIsNode(conn);
   } catch (err) {
+    if (child) {
+      // A program that ended while we attached waits for our session to close before it exits.
+      await client.close().catch(() => undefined);
+      const early = await exitedEarly();
+      if (early) throw early;
+    }
     await conn.close();
     throw err;
   }
+  armed = true;
   return conn;
+}
+
+function writeLine(out: NodeJS.WritableStream | 'ignore', line: string): void {
+  if (out !== 'ignore') out.write(line + '\n');
+}
+
+/** The child's exit status, waiting up to `ms` for it; undefined if it is still running. */
+function exitStatus(child: ChildProcess, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise(resolve => {
+    const timer = setTimeout(() => (child.removeListener('exit', onExit), resolve(undefined)), ms);
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => (clearTimeout(timer), resolve({ code, signal }));
+    child.once('exit', onExit);
+  });
 }
 
 /** The oldest Node.js whose timer internals Timerscope knows. */

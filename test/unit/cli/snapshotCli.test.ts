@@ -184,7 +184,34 @@ test('bad input: the launched program exits before the snapshot', async () => {
   // 1.5 s: time enough to attach even on a loaded machine, well before --after ends.
   const r = await runCli(['snapshot', '--launch', '--after', '5000', '--', 'node', fixture('exitsSoon.js')], { env: { EXIT_AFTER_MS: '1500' } });
   assert.equal(r.code, 1);
-  assert.match(oneLineError(r.stderr), /the program exited before the snapshot \(--after 5000 ms\)/);
+  assert.deepEqual(timerscopeLines(r.stderr).slice(0, 1), ['timerscope: the program exited with code 0']);
+  assert.match(timerscopeLines(r.stderr)[1] ?? '', /the program exited before the snapshot \(--after 5000 ms\)/);
+});
+
+function timerscopeLines(stderr: string): string[] {
+  return stderr.split('\n').filter(l => l.startsWith('timerscope:'));
+}
+
+test('--launch: a program that exits before we attach is one line with its exit code, not ECONNREFUSED', async () => {
+  const quick = await runCli(['snapshot', '--launch', '--', 'node', '-e', '1']);
+  assert.equal(quick.code, 1, quick.stderr);
+  assert.deepEqual(timerscopeLines(quick.stderr), ['timerscope: the program exited (code 0) before Timerscope could attach']);
+  const missing = await runCli(['snapshot', '--launch', '--', 'node', fixture('noSuchScript.js')]);
+  assert.equal(missing.code, 1, missing.stderr);
+  assert.deepEqual(timerscopeLines(missing.stderr), ['timerscope: the program exited (code 1) before Timerscope could attach']);
+  assert.match(missing.stderr, /Cannot find module '.*noSuchScript\.js'/, 'the program\'s own stderr is shown');
+});
+
+test('--launch --json: a crashing program\'s output, error and exit code go to stderr; stdout stays clean', async () => {
+  const r = await runCli(['snapshot', '--json', '--launch', '--after', '5000', '--', 'node', fixture('crashesSoon.js')]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^crashesSoon started$/m);
+  assert.match(r.stderr, /^Error: crashesSoon: boom from the program$/m);
+  assert.deepEqual(timerscopeLines(r.stderr), [
+    'timerscope: the program exited with code 1',
+    'timerscope: the program exited before the snapshot (--after 5000 ms); snapshot it sooner with a smaller --after',
+  ]);
 });
 
 test('bad input: usage mistakes exit with 2 and say what to do', async () => {

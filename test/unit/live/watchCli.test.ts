@@ -97,7 +97,24 @@ test('watch/record --after: rejected without --launch; a program that exits firs
   }
   const gone = await runCli(['watch', '--launch', '--after', '5s', '--duration', '1s', '--', 'node', fixture('exitsSoon.js')]);
   assert.equal(gone.code, 1, gone.stderr);
-  assert.match(oneLineError(gone.stderr), /the program exited before --after 5000 ms had passed/);
+  const lines = gone.stderr.split('\n').filter(l => l.startsWith('timerscope:'));
+  assert.equal(lines[0], 'timerscope: the program exited with code 0', gone.stderr);
+  assert.match(lines[1] ?? '', /the program exited before --after 5000 ms had passed/);
+  assert.equal(lines.length, 2, gone.stderr);
+});
+
+test('watch --launch: a crashing program\'s output and error are passed through and its exit code reported', async () => {
+  const json = await runCli(['watch', '--json', '--launch', '--', 'node', fixture('crashesSoon.js')]);
+  assert.equal(json.code, 0, json.stderr);
+  assert.equal((JSON.parse(json.stdout) as { schema: string }).schema, 'timerscope.watch/v1', 'stdout is only the JSON report');
+  assert.match(json.stderr, /^crashesSoon started$/m);
+  assert.match(json.stderr, /^Error: crashesSoon: boom from the program$/m);
+  assert.deepEqual(json.stderr.split('\n').filter(l => l.startsWith('timerscope:')), ['timerscope: the program exited with code 1']);
+  const text = await runCli(['watch', '--launch', '--', 'node', fixture('crashesSoon.js')]);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^watched \d+\.\d s \(.+\); the agent was removed$/m);
+  assert.match(text.stderr, /^Error: crashesSoon: boom from the program$/m);
+  assert.deepEqual(text.stderr.split('\n').filter(l => l.startsWith('timerscope:')), ['timerscope: the program exited with code 1']);
 });
 
 test('watch: bad input gives one clear line and exit code 2', async () => {
