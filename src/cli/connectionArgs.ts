@@ -79,6 +79,12 @@ export function parseConnectionArgs<O extends OptionSpec>(argv: string[], extra:
   if (typeof v.host === 'string') connect.host = v.host;
   connect.port = parseIntOption(v.port as string | undefined, '--port');
   connect.pid = parseIntOption(v.pid as string | undefined, '--pid');
+  // They describe how to run a launched program; silently ignoring them would mislead.
+  for (const flag of ['after', 'keep'] as const) {
+    if (!v.launch && v[flag] !== undefined) {
+      throw new UserError(`--${flag} only works with --launch (a process attached to by --port, --pid or --ws is already running)`, 2);
+    }
+  }
   const afterMs = typeof v.after === 'string' ? parseDurationMs(v.after, '--after') : defaultAfterMs;
   return {
     connect,

@@ -1,4 +1,4 @@
-/** Output files that cannot be written are one line and exit 1 (not an internal error), and fail before any work. */
+/** CLI options a user can get wrong before any work starts: unwritable output files, launch-only flags without --launch. */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,3 +27,11 @@ for (const [what, args, name] of cases) {
     assert.match(lines[0], new RegExp(`^timerscope: cannot write '.*${name.replace('.', '\\.')}': its folder does not exist$`));
   });
 }
+
+test('snapshot --after / --keep without --launch: refused with one line and exit 2 instead of being ignored', async () => {
+  for (const flag of [['--after', '500'], ['--keep']]) {
+    const res = await runCli(['snapshot', '--port', '1', ...flag]);
+    assert.equal(res.code, 2, res.stderr);
+    assert.match(res.stderr.trim(), new RegExp(`^timerscope: ${flag[0]} only works with --launch \\(`));
+  }
+});
