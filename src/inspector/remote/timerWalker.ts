@@ -20,6 +20,15 @@ export function createTimerWalker(
   const lists: any[] = [];
   if (timerListMap) for (const k of Object.keys(timerListMap)) lists.push(timerListMap[k]);
   const known = knownTimersById ? Object.keys(knownTimersById).map(k => knownTimersById[k]) : [];
+  // While a timer's callback runs, Node has taken it off its list (an interval is re-inserted afterwards), so a
+  // snapshot taken from inside a long callback — the timer that blocks the loop — would miss it. It is the
+  // execution context's resource then.
+  try {
+    const p: any = process;
+    const hooks = typeof p.getBuiltinModule === 'function' ? p.getBuiltinModule('async_hooks') : p.mainModule && p.mainModule.require('async_hooks');
+    const running = hooks && typeof hooks.executionAsyncResource === 'function' ? hooks.executionAsyncResource() : null;
+    if (running && typeof running === 'object' && '_idleTimeout' in running && '_onTimeout' in running) known.push(running);
+  } catch (e) {}
   const now = binding && typeof binding.getLibuvNow === 'function' ? binding.getLibuvNow() : performance.now();
   const seen = new Set<any>();
   const fns: Function[] = [];
