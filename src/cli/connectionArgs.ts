@@ -78,6 +78,9 @@ export function parseConnectionArgs<O extends OptionSpec>(argv: string[], extra:
   if (typeof v.ws === 'string') connect.ws = v.ws;
   if (typeof v.host === 'string') connect.host = v.host;
   connect.port = parseIntOption(v.port as string | undefined, '--port');
+  if (connect.port !== undefined && !(connect.port >= 1 && connect.port <= 65535)) {
+    throw new UserError(`--port needs a TCP port from 1 to 65535, got ${connect.port}`, 2);
+  }
   connect.pid = parseIntOption(v.pid as string | undefined, '--pid');
   // They describe how to run a launched program; silently ignoring them would mislead.
   for (const flag of ['after', 'keep'] as const) {

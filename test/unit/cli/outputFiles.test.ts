@@ -35,3 +35,11 @@ test('snapshot --after / --keep without --launch: refused with one line and exit
     assert.match(res.stderr.trim(), new RegExp(`^timerscope: ${flag[0]} only works with --launch \\(`));
   }
 });
+
+test('--port outside 1-65535 is a usage mistake: one line, exit 2', async () => {
+  for (const port of ['0', '99999']) {
+    const res = await runCli(['snapshot', '--port', port]);
+    assert.equal(res.code, 2, res.stderr);
+    assert.equal(res.stderr.trim(), `timerscope: --port needs a TCP port from 1 to 65535, got ${port}`);
+  }
+});
