@@ -291,7 +291,8 @@ test('view state survives the webview being destroyed and re-created (hide/show)
   assert.equal(sent.filter(t => t === 'hydrate').length, hydrates + 1);
   const vp = await viewport();
   assert.deepEqual([vp.startMs, vp.endMs], [2000, 3000]);
-  assert.ok((await lanes()).some(l => l.key === 'timer:1'), 'expanded site restored');
+  // The expanded lanes come with the first frame drawn after the hydrate: wait for it, not for a fixed time.
+  await until(async () => (await lanes()).some(l => l.key === 'timer:1'), 'expanded site restored');
   await hook(page, 'setViewport', -100, 10_100);
   await hook(page, 'expand', 1, false);
   const hb = (await lanes()).find(l => l.key === 'site:1')!;
