@@ -10,15 +10,14 @@ import type { WatchReport } from '../shared/findings';
 import type { Snapshot, SnapshotTimer, TimerKind } from '../shared/snapshot';
 
 /** One live timer under a site (from snapshots). */
-export type TimerView = {
-  id: number;
-  kind: TimerKind;
-  delayMs: number;
-  refed: boolean;
-  keepsAlive: boolean;
-  ageMs: number;
-  dueInMs?: number;
-};
+export type TimerView = Pick<SnapshotTimer, 'id' | 'kind' | 'delayMs' | 'refed' | 'keepsAlive' | 'ageMs' | 'dueInMs'>;
+
+type SitePosition = { file: string; line: number; column: number; kind: TimerKind; delayMs?: number; callbackName?: string };
+
+/** The position fields both engine outputs share, with the file made absolute against `cwd`. */
+function positionOf(s: SitePosition, cwd: string | undefined): SitePosition {
+  return { file: absoluteFile(s.file, cwd), line: s.line, column: s.column, kind: s.kind, delayMs: s.delayMs, callbackName: s.callbackName };
+}
 
 export type SiteView = {
   /** Absolute path when the target reported one we could resolve; otherwise as reported (`node:timers`). */
@@ -83,12 +82,7 @@ export function sitesFromSnapshot(snap: Snapshot): SiteView[] {
     const timers = timersBySite.get(siteKey(s)) ?? [];
     const cb = timers.find(t => t.callback)?.callback ?? null;
     return {
-      file: absoluteFile(s.file, cwd),
-      line: s.line,
-      column: s.column,
-      kind: s.kind,
-      delayMs: s.delayMs,
-      callbackName: s.callbackName,
+      ...positionOf(s, cwd),
       callback: cb ? { ...cb, file: absoluteFile(cb.file, cwd) } : null,
       live: s.count,
       refed: s.refed,
@@ -106,12 +100,7 @@ export function sitesFromWatchReport(r: WatchReport, cwd: string | undefined): S
   return r.sites.map(s => {
     const h = s.liveHistory ?? [];
     return {
-      file: absoluteFile(s.file, cwd),
-      line: s.line,
-      column: s.column,
-      kind: s.kind,
-      delayMs: s.delayMs,
-      callbackName: s.callbackName,
+      ...positionOf(s, cwd),
       live: s.live,
       created: s.created,
       cleared: s.cleared,
