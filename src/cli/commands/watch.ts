@@ -71,12 +71,10 @@ export function parseFailOn(text: string | undefined): Set<string> | undefined {
 
 /**
  * --after for live commands: with --launch, how long the program runs before measuring starts (0: from its
- * first line). A process attached to by --port/--pid/--ws is already running, so --after means nothing there.
+ * first line). Without --launch it is refused by parseConnectionArgs.
  */
 function liveAfterMs(args: ReturnType<typeof parseConnectionArgs<typeof liveOptions>>): number {
-  if (args.values.after === undefined) return 0;
-  if (!args.connect.launch) throw new UserError('--after only works with --launch (a process attached to by --port, --pid or --ws is already running; measuring starts at once)', 2);
-  return args.afterMs;
+  return args.values.after === undefined ? 0 : args.afterMs;
 }
 
 export type LiveRun = { conn: TargetConnection; session: LiveSession; elapsedMs: number; endedBy: string };
