@@ -173,6 +173,9 @@ export class ProcessSession {
     const live = this.live;
     if (!live || this.disposed) return;
     this.cwd ??= live.process.cwd;
+    // The agent's hello knows the process before the first (less frequent, with the agent in) snapshot does.
+    this.pid ??= live.process.pid;
+    this.nodeVersion ??= live.process.nodeVersion;
     this.liveSites = sitesFromWatchReport(live.report(), this.cwd);
     this.sites = mergeLiveSites(this.snapshotSites, this.liveSites);
     // The thresholds of now (not of attach): a settings change re-marks the lines at once.
