@@ -51,7 +51,6 @@ function createAgent(req: Req) {
   const probe = timers.setTimeout(noop, 1e9);
   const proto = Object.getPrototypeOf(probe);
   timers.clearTimeout(probe);
-  const keyOrder = Object.getOwnPropertyNames(probe);
   const now = () => performance.now() as number;
 
   let running = false;
@@ -97,23 +96,22 @@ function createAgent(req: Req) {
   }
 
   /**
-   * The host's call can run in the middle of a timer's callback (CDP messages are handled at interrupts),
-   * and Node takes a firing timer out of its list until the callback returns: such a timer is missed by
-   * the adoption at start. The first flushes walk the lists again and adopt what is still untracked.
+   * Walks Node's timer lists. The host's call can run in the middle of a timer's callback (CDP messages are
+   * handled at interrupts), and Node takes a firing timer out of its list until the callback returns: such
+   * a timer is missed by the adoption at start, so the first flushes walk the lists. Later, about once a
+   * second while the tracker samples creations (a storm), the walk adopts the sampled-out timers that are
+   * still alive: long-lived timers get exact live counts, lateness and callback times.
    */
-  function adoptMissed(): void {
+  function walkLists(): void {
     if (!lists) return;
-    for (const k of Object.keys(lists)) {
-      const list = lists[k];
-      let t = list && list._idleNext;
-      for (let n = 0; t && t !== list && n < 1e6; n++, t = t._idleNext) if (t !== flushTimer) TimerTracker.adopt(t);
-    }
+    const sampledOut = TimerTracker.untrackedSinceWalk > 0;
+    if (seq >= 5 && !(sampledOut && tick % 10 === 0)) return;
+    TimerTracker.walk(lists, flushTimer, sampledOut);
   }
 
   function makeBatch(): AgentBatch {
     const t = now();
-    if (seq < 5) adoptMissed();
-    else lists = undefined;
+    walkLists();
     const batch: AgentBatch = { seq: ++seq, now: t, threadId, live: 0, dropped: 0, unsampled: 0 };
     if (++tick % 10 === 0) {
       TimerTracker.scan(t, id => stats?.finishedAt(id));
@@ -231,7 +229,6 @@ function createAgent(req: Req) {
         currentRequest: () => stats!.currentRequest(),
         isPromise: util.types.isPromise,
         isPending,
-        keyOrder,
       }, opts);
       TimerTracker.setTokens(opts.stacksPerFlush);
       running = true;

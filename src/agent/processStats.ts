@@ -19,8 +19,10 @@ export type LoopStats = { p50: number; p99: number; max: number };
 
 /** Sampling period of the loop-delay histograms; Node records whole periods, so it is subtracted. */
 const RESOLUTION_MS = 10;
-/** GCs per flush above which the observer gives way to `v8.GCProfiler` (200 per second at 100 ms). */
+/** GCs per flush above which the 'gc' observer is duty-cycled (200 per second at 100 ms). */
 const GC_OBSERVER_MAX = 20;
+/** While duty-cycled, the observer listens one flush window in this many. */
+const GC_DUTY = 10;
 
 function stats(h: Histogram): LoopStats | undefined {
   if (!(h.max > 0)) return undefined;
@@ -31,8 +33,10 @@ function stats(h: Histogram): LoopStats | undefined {
 export class ProcessStats {
   private windowHist?: Histogram;
   private totalHist?: Histogram;
-  private gcObserver?: { disconnect(): void };
-  private gcProfiler?: { start(): void; stop(): { statistics: { cost: number }[] } };
+  private gcObserver?: { observe(o: object): void; disconnect(): void };
+  private gcObserving = false;
+  /** Flush windows left before the duty-cycled observer listens again (0: listening). */
+  private gcQuiet = 0;
   private gc: [number, number][] = [];
   private channels: { name: string; fn: (msg: any) => void }[] = [];
   private dc?: any;
@@ -59,8 +63,8 @@ export class ProcessStats {
       const obs = new PerformanceObserver((list: any) => {
         for (const e of list.getEntries()) if (this.gc.length < 2000) this.gc.push([e.startTime, e.duration]);
       });
-      obs.observe({ entryTypes: ['gc'] });
       this.gcObserver = obs;
+      this.observeGc(true);
     } catch {
       /* very old Node: no loop/GC numbers */
     }
@@ -145,53 +149,55 @@ export class ProcessStats {
     return this.finished.get(id);
   }
 
-  takeWindow(): { loop?: LoopStats; loopTotal?: LoopStats; gc?: [number, number][] } {
-    const out: { loop?: LoopStats; loopTotal?: LoopStats; gc?: [number, number][] } = {};
+  takeWindow(): { loop?: LoopStats; loopTotal?: LoopStats; gc?: [number, number][]; gcWeight?: number } {
+    const out: { loop?: LoopStats; loopTotal?: LoopStats; gc?: [number, number][]; gcWeight?: number } = {};
     if (this.windowHist) {
       out.loop = stats(this.windowHist);
       this.windowHist.reset();
     }
     if (this.totalHist) out.loopTotal = stats(this.totalHist);
-    if (this.gcProfiler) this.takeProfiledGcs();
-    else if (this.gc.length > GC_OBSERVER_MAX) this.switchToGcProfiler();
+    if (this.gcObserver) this.dutyCycleGc(out);
     if (this.gc.length) out.gc = this.gc.splice(0);
     return out;
   }
 
-  /**
-   * The 'gc' PerformanceObserver runs JavaScript for every GC: promise-heavy code scavenges about every
-   * millisecond and lost ~15% of its throughput to it (bench/overhead.ts). Past that rate the agent
-   * switches to `v8.GCProfiler`, which records natively; its entries carry no start time, so they are
-   * placed at the flush that collects them (≤ one flush period off).
-   */
-  private switchToGcProfiler(): void {
+  private observeGc(on: boolean): void {
+    if (on === this.gcObserving || !this.gcObserver) return;
     try {
-      const { GCProfiler } = this.req('v8');
-      if (typeof GCProfiler !== 'function') return;
-      const p = new GCProfiler();
-      p.start();
-      this.gcObserver?.disconnect();
-      this.gcObserver = undefined;
-      this.gcProfiler = p;
+      if (on) this.gcObserver.observe({ entryTypes: ['gc'] });
+      else this.gcObserver.disconnect();
+      this.gcObserving = on;
     } catch {
-      /* keep the observer */
+      /* keep what is */
     }
   }
 
-  private takeProfiledGcs(): void {
-    const r = this.gcProfiler!.stop();
-    this.gcProfiler!.start();
-    const at = this.now();
-    for (const s of r.statistics) if (this.gc.length < 2000) this.gc.push([at, s.cost / 1000]);
+  /**
+   * The 'gc' PerformanceObserver costs JavaScript for every GC (an entry object, a callback): code that
+   * scavenges every millisecond (promise-heavy code, timer churn) lost ~8% of its throughput to it
+   * (bench/overhead.ts; `v8.GCProfiler`, tried before, took heap statistics at every GC and cost 50%).
+   * Past {@link GC_OBSERVER_MAX} GCs in a window the observer listens one window in {@link GC_DUTY}; the
+   * batch's `gcWeight` tells the host how many GCs each recorded one stands for. Long pauses are rare major
+   * GCs: the event-loop delay histogram (native, always on) still sees every stall.
+   */
+  private dutyCycleGc(out: { gcWeight?: number }): void {
+    if (this.gcQuiet > 0) {
+      if (--this.gcQuiet === 0) this.observeGc(true);
+      return;
+    }
+    if (this.gc.length > GC_OBSERVER_MAX) {
+      out.gcWeight = GC_DUTY;
+      this.gcQuiet = GC_DUTY - 1;
+      this.observeGc(false);
+    }
   }
 
   stop(): void {
     try {
       this.windowHist?.disable();
       this.totalHist?.disable();
-      this.gcObserver?.disconnect();
-      this.gcProfiler?.stop();
-      this.gcProfiler = undefined;
+      this.observeGc(false);
+      this.gcObserver = undefined;
     } catch {
       /* best effort */
     }

@@ -1,17 +1,24 @@
 /**
  * Sees every Node `Timeout` without wrapping setTimeout/setInterval: accessors on `Timeout.prototype` for
- * `_idleStart`, `_onTimeout` and `_destroyed`, which Node's own timer code assigns at creation, on every
- * (re)arm, on clear and at the end of life. Their values live in private class fields stamped onto the
- * timer (invisible to user code, `util.inspect` and reflection; ~free in V8). A Timeout that existed before
- * attach has own data properties that shadow the accessors; {@link TimerTracker.adopt} moves them into slots.
+ * `_idleStart` and `_onTimeout`, the two properties every Timeout constructor assigns first
+ * (`_idleStart = null`, then the callback). At `_idleStart` the {@link CreationSampler} decides whether to
+ * track the timer; either way the timer ends up with its own data properties, defined through class fields
+ * (fast, inline-cached defines) in Node's order, so that every Timeout keeps exactly the hidden class of a
+ * timer made without the agent (`%HaveSameMap`, Node 18-24) and Node's timer code stays monomorphic:
  *
- * Events per timer: arm (creation, time = the timer's own `_idleStart`), refresh (a later `_idleStart` that
- * is not an interval's re-arm), end (`_destroyed = true`: cleared, numeric clear, or a timeout's last fire).
- * Fires go through one shared trampoline that the `_onTimeout` getter hands to Node's `listOnTimeout`: it
- * measures lateness and callback time into a preallocated ring buffer and changes nothing else (same
- * `this`, arguments, return value and exceptions).
+ * - not tracked (a storm's sampled-out creations): nothing of it runs through the agent again;
+ * - tracked: its own `_onTimeout` is a trampoline made for it (a closure over its {@link TimerMeta}), which
+ *   counts every fire, measures lateness and callback time for as many fires per flush as the ring holds,
+ *   and changes nothing else (same `this`, arguments, return value and exceptions).
+ *
+ * Timers from before attach, and sampled-out ones found alive by {@link TimerTracker.walk}, are adopted the
+ * same way (their `_onTimeout` swapped for a trampoline). `refresh()` goes through a wrapper on the
+ * prototype. Clears (`_onTimeout = null`, `_destroyed`) are plain stores that no hook sees: each flush
+ * checks its live timers, so a clear's time is the flush's (within `flushMs`). Detach puts every callback
+ * and every prototype property back.
  */
 import { FIRE_FIELDS, FIRE_OVERLAP, FIRE_THREW } from '../shared/agentProtocol';
+import { CreationSampler } from './sampling';
 import type { SiteTable } from './sites';
 
 /** What the tracker needs from the rest of the agent. */
@@ -25,12 +32,10 @@ export type TrackerEnv = {
   currentRequest(): number;
   isPromise(v: unknown): boolean;
   isPending(p: unknown): boolean;
-  /** Node's own order of a Timeout's string keys (from a timer made before the hooks). */
-  keyOrder?: readonly string[];
 };
 
-/** Per-site counters accumulated between flushes. */
-export type SiteCounts = { created: number; cleared: number; fired: number; refreshed: number; live: number; dirty: boolean };
+/** Per-site counters accumulated between flushes; `sampledAt`: last flush that counted a sampled timer. */
+export type SiteCounts = { created: number; cleared: number; fired: number; refreshed: number; live: number; dirty: boolean; sampledAt: number };
 
 type AnyTimer = Record<string, any>;
 
@@ -38,14 +43,74 @@ const ReturnOverride = function (o: object) {
   return o;
 } as unknown as new (o: object) => object;
 
+let pendingCb: unknown = null;
+/**
+ * A not-tracked timer: `_idleStart = null` (every Timeout constructor's first of the two), and
+ * `_onTimeout` right after it (the constructor assigns the callback next, a plain store then).
+ */
+class Natural extends ReturnOverride {
+  _idleStart = null;
+  _onTimeout = null;
+}
+/** A tracked timer: `_idleStart` now, its trampoline when the constructor assigns the callback. */
+class NaturalIdle extends ReturnOverride {
+  _idleStart = null;
+}
+class NaturalCallback extends ReturnOverride {
+  _onTimeout = pendingCb;
+}
+
+function defineOwn(o: object, key: string, value: unknown): void {
+  try {
+    Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
+  } catch {
+    /* a frozen object: nothing the agent may change */
+  }
+}
+
+/** A tracked timer's bookkeeping (the timer itself only gets a trampoline as its `_onTimeout`). */
+class TimerMeta {
+  id = 0;
+  timer: AnyTimer | undefined = undefined;
+  cb: unknown = undefined;
+  tramp: unknown = undefined;
+  site = -1;
+  li = -1;
+  stk: string | undefined = undefined;
+  interval = false;
+  delay = 0;
+  /** Loop time of creation (the timer's `_idleStart` units). */
+  created = 0;
+  nref = 0;
+  /** Ended by its last fire (a timeout), not cleared. */
+  ff = false;
+  rep = false;
+  refed = true;
+  pend: unknown = undefined;
+  req = 0;
+  /** Existed before attach. */
+  adopted = false;
+  /** Adopted after being sampled out at creation: its creation was counted through a sampled sibling's weight. */
+  late = false;
+  /** How many creations this timer stands for (the sampler's stride when it was made; 1 after a walk). */
+  w = 1;
+  /** Fires only counted (ring full), not yet added to the site. */
+  nfire = 0;
+}
+
 let env: TrackerEnv;
 let active = false;
+let sampler = new CreationSampler(8192);
+/** Creations until the sampler's next pick (module-level: see {@link setIdleStart}). */
+let countdown = 1;
 let nextId = 1;
 let lastFn: unknown;
 let tokens = 0;
-/** The interval whose callback just returned: its next `_idleStart` is Node's re-arm, not a refresh. */
-let rearm: object | null = null;
-const live: Tracked[] = [];
+let flushNo = 0;
+/** The tracked timer between its `_idleStart` and its callback (both inside Node's constructor). */
+let pendingMeta: TimerMeta | null = null;
+let pendingObj: object | null = null;
+const live: TimerMeta[] = [];
 let win: (TimerMeta | undefined)[] = [];
 let winLen = 0;
 let winCap = 8192;
@@ -56,458 +121,521 @@ let ringT: (TimerMeta | undefined)[] = [];
 let ringLen = 0;
 let ringCap = 0;
 let dropped = 0;
-/** Timers with fires that did not fit in the ring since the last flush (each once). */
-const unrecorded: Tracked[] = [];
+/** Timers with fires that were only counted since the last flush (each once). */
+const unrecorded: TimerMeta[] = [];
 const counts: SiteCounts[] = [];
 const ended: [number, number, number][] = [];
 const marks: [number, number, number][] = [];
+/** Trampoline → its timer's bookkeeping: which Timeouts are tracked, and their real callbacks. */
+let trampolines = new WeakMap<object, TimerMeta>();
 /**
- * Ended timers keep their values in private slots; user code may still hold them (and read `_destroyed`, or
- * `refresh()` a fired timeout). So that `uninstall` can give every one of them its own properties back
- * without `Runtime.queryObjects` (full GCs), ended timers are remembered: strongly until the next flush
- * (cheap on the hot path), then weakly, pruned about once a second.
+ * Ended timers keep the trampoline as their `_onTimeout`; user code may still hold them (and `refresh()`
+ * a fired timeout). So that `uninstall` can give every one of them its callback back without
+ * `Runtime.queryObjects` (full GCs), ended timers are remembered: strongly until the next flush, then
+ * weakly, pruned about once a second. Past {@link GONE_PER_FLUSH} per flush they are forgotten and
+ * `stop()` finds every Timeout with one heap scan.
  */
-let gone: Tracked[] = [];
-/**
- * Under timer churn remembering every ended timer is most of the agent's cost (each one outlives the
- * young generation, then needs a WeakRef): past this many per flush they are forgotten, and `stop()` finds
- * every Timeout with one heap scan instead ({@link TimerTracker.forgotEnded}).
- */
+let gone: TimerMeta[] = [];
 const GONE_PER_FLUSH = 1000;
 let goneBudget = GONE_PER_FLUSH;
 let forgotEnded = false;
 /** A new host took over: report every live timer (and every site's counts) again in the next batch. */
 let reportAgain = false;
-let goneRefs: WeakRef<Tracked>[] = [];
+let goneRefs: WeakRef<AnyTimer>[] = [];
 const descriptors = new Map<string, PropertyDescriptor | undefined>();
-const HOOKED = ['_idleStart', '_onTimeout', '_destroyed'] as const;
+const HOOKED = ['_idleStart', '_onTimeout'] as const;
 
 function countsOf(site: number): SiteCounts {
   let c = counts[site];
-  if (!c) c = counts[site] = { created: 0, cleared: 0, fired: 0, refreshed: 0, live: 0, dirty: true };
+  if (!c) c = counts[site] = { created: 0, cleared: 0, fired: 0, refreshed: 0, live: 0, dirty: true, sampledAt: -1e9 };
   c.dirty = true;
   return c;
 }
 
-/**
- * A tracked timer's bookkeeping, one object per timer behind a single private field. Keyed stores (private
- * fields, Node's own symbol properties) beyond V8's soft limit of 12 out-of-object fields turn an object
- * into a dictionary: with one field per value every tracked Timeout went dictionary-mode and all of Node's
- * timer code on it ran ~10x slower.
- */
-class TimerMeta {
-  id = 0;
-  armed = false;
-  site = -1;
-  li = -1;
-  fn: unknown = undefined;
-  stk: string | undefined = undefined;
-  interval = false;
-  delay = 0;
-  created = 0;
-  nref = 0;
-  ff = false;
-  rep = false;
-  refed = true;
-  pend: unknown = undefined;
-  req = 0;
-  adopted = false;
-  /** Fires not recorded because the ring was full (still counted as fired for the site). */
-  nfire = 0;
+// ---- accessors installed on Timeout.prototype (`this` = a Timeout under construction) ----
+
+function getUndefined(): undefined {
+  return undefined;
 }
 
-class Tracked extends ReturnOverride {
-  #cb: unknown = null;
-  #is: unknown = null;
-  #ds: unknown = false;
-  /** Everything else in one object: see {@link TimerMeta}. */
-  #m = new TimerMeta();
+/**
+ * Runs inside Node's Timeout constructor, which V8 inlines into setTimeout: kept tiny (a compare, a
+ * decrement, a class-field define) so that it stays inlined.
+ */
+function setIdleStart(this: AnyTimer, v: unknown): void {
+  if (v === null && --countdown > 0) {
+    new Natural(this);
+    return;
+  }
+  idleStartSlow(this, v);
+}
 
-  static has(o: unknown): o is Tracked {
-    return typeof o === 'object' && o !== null && #cb in o;
+/**
+ * The same as {@link setIdleStart}, another function literal: fresh type feedback. Until the first
+ * storm every creation takes the slow path, and V8 optimizes Node's timer code with it inlined; that
+ * code then stays too big to inline the Timeout constructor into setTimeout (bench/overhead.ts: ~25%
+ * slower timer churn). Installing this setter when sampling starts deoptimizes that code once; it is
+ * optimized again from feedback in which the slow path is rare.
+ */
+function setIdleStartSparse(this: AnyTimer, v: unknown): void {
+  if (v === null && --countdown > 0) {
+    new Natural(this);
+    return;
   }
+  idleStartSlow(this, v);
+}
 
-  static stamp(o: object): Tracked {
-    const t = new Tracked(o) as Tracked;
-    t.#m.id = nextId++;
-    return t;
-  }
+let hookedProto: object | undefined;
+let sparse = false;
 
-  // ---- accessors installed on Timeout.prototype (called with this = a Timeout) ----
-  static getIdleStart(this: Tracked) {
-    return #is in this ? this.#is : undefined;
+function sampling(): void {
+  if (sparse || sampler.stride === 1 || !hookedProto) return;
+  sparse = true;
+  try {
+    Object.defineProperty(hookedProto, '_idleStart', { get: getUndefined, set: setIdleStartSparse, configurable: true, enumerable: false });
+  } catch {
+    /* keep the first setter */
   }
-  static setIdleStart(this: Tracked, v: unknown) {
-    if (!(#is in this)) Tracked.stamp(this);
-    this.#is = v;
-    if (v === null || !active) return;
-    if (!this.#m.armed) Tracked.arm(this, v as number);
-    else if (rearm === this) rearm = null;
-    else Tracked.refreshed(this);
-  }
-  static getOnTimeout(this: Tracked) {
-    if (!(#cb in this)) return undefined;
-    const cb = this.#cb;
-    return active && this.#m.armed && typeof cb === 'function' ? fire : cb;
-  }
-  static setOnTimeout(this: Tracked, v: unknown) {
-    if (!(#cb in this)) Tracked.stamp(this);
-    this.#cb = v;
-  }
-  static getDestroyed(this: Tracked) {
-    return #ds in this ? this.#ds : undefined;
-  }
-  static setDestroyed(this: Tracked, v: unknown) {
-    if (!(#ds in this)) Tracked.stamp(this);
-    const was = this.#ds;
-    this.#ds = v;
-    if (!this.#m.armed || !active) return;
-    if (v === true && was !== true) Tracked.end(this);
-    else if (v === false && was === true) Tracked.revive(this);
-  }
+}
 
-  // ---- lifecycle ----
-  static arm(t: Tracked, start: number) {
-    const fn = t.#cb;
-    const raw = t as unknown as AnyTimer;
-    t.#m.armed = true;
-    t.#m.created = start;
-    t.#m.fn = fn;
-    t.#m.interval = Boolean(raw._repeat);
-    t.#m.delay = raw._idleTimeout;
-    t.#m.li = live.length;
-    live.push(t);
-    if (fn !== lastFn) {
-      lastFn = fn;
-      if (tokens > 0 && env.sites.wantsStack(fn)) {
-        tokens--;
-        t.#m.stk = env.stack();
-      }
-    }
-    const req = env.currentRequest();
-    if (req !== 0) t.#m.req = req;
-    if (winLen < winCap) win[winLen++] = t.#m;
-    else overflow++;
+function idleStartSlow(t: AnyTimer, v: unknown): void {
+  // Not Node's constructor (it always starts with null): a plain property, nothing counted.
+  if (v !== null) return defineOwn(t, '_idleStart', v);
+  if (!active) {
+    countdown = 1e9;
+    new Natural(t);
+    return;
   }
+  const w = sampler.pick();
+  countdown = sampler.gap;
+  if (!sparse && sampler.stride > 1) sampling();
+  new NaturalIdle(t);
+  const m = new TimerMeta();
+  m.w = w;
+  m.created = env.now() + env.loopOffset;
+  pendingMeta = m;
+  pendingObj = t;
+}
 
-  static refreshed(t: Tracked) {
-    t.#m.ff = false;
-    if (t.#m.site >= 0) countsOf(t.#m.site).refreshed++;
-    else t.#m.nref++;
-    // Refresh marks feed the timeline only (counts carry the numbers): 2,000 per flush. A busy HTTP server
-    // refreshes its socket timers several times per request.
-    if (t.#m.rep) {
-      if (marks.length < 2000) marks.push([t.#m.id, env.now(), 0]);
-      else dropped++;
+function setOnTimeout(this: AnyTimer, v: unknown): void {
+  // Not a Timeout in Node's constructor (which defines `_onTimeout` at `_idleStart`): a plain property.
+  if (pendingObj !== this) return defineOwn(this, '_onTimeout', v);
+  // Node 18/20 assign `_onTimeout = null` before the callback.
+  if (v === null) return;
+  const m = pendingMeta!;
+  pendingMeta = pendingObj = null;
+  if (typeof v !== 'function') return defineOwn(this, '_onTimeout', v);
+  pendingCb = track(m, this, v);
+  new NaturalCallback(this);
+  pendingCb = null;
+  if (v !== lastFn) {
+    lastFn = v;
+    // Still inside the user's setTimeout call: the stack shows where the timer was made.
+    if (tokens > 0 && env.sites.wantsStack(v)) {
+      tokens--;
+      m.stk = env.stack();
     }
   }
+  const req = env.currentRequest();
+  if (req !== 0) m.req = req;
+}
 
-  static end(t: Tracked) {
-    const i = t.#m.li;
-    if (i >= 0) {
-      const last = live.pop()!;
-      if (last !== t) {
-        live[i] = last;
-        last.#m.li = i;
-      }
-      t.#m.li = -1;
-    }
-    if (t.#m.site >= 0) {
-      const c = countsOf(t.#m.site);
-      c.live--;
-      if (!t.#m.ff) c.cleared++;
-    }
-    if (t.#m.rep) {
-      ended.push([t.#m.id, env.now(), t.#m.ff ? 1 : 0]);
-      t.#m.rep = false;
-    }
-    // Costly under churn (bench/overhead.ts: ~3x on setTimeout+clearTimeout storms, every timer outlives
-    // the young generation), but a timer user code still holds after detach must get all its own
-    // properties back, cleared ones included.
-    if (goneBudget > 0) {
-      goneBudget--;
-      gone.push(t);
-    } else forgotEnded = true;
-  }
+/** Starts tracking a timer whose callback is `cb`; returns the trampoline to put in its `_onTimeout`. */
+function track(m: TimerMeta, timer: AnyTimer, cb: Function): Function {
+  m.id = nextId++;
+  m.timer = timer;
+  // Now: a clear sets it to -1. (`_repeat`, assigned after the callback, is read at the flush.)
+  m.delay = timer._idleTimeout;
+  m.cb = cb;
+  const tramp = trampolineFor(m);
+  m.tramp = tramp;
+  trampolines.set(tramp, m);
+  m.li = live.length;
+  live.push(m);
+  if (winLen < winCap) win[winLen++] = m;
+  else overflow++;
+  return tramp;
+}
 
-  static revive(t: Tracked) {
-    if (t.#m.li >= 0) return;
-    t.#m.li = live.length;
-    live.push(t);
-    t.#m.ff = false;
-    if (t.#m.site >= 0) countsOf(t.#m.site).live++;
-  }
-
-  static fire(this: Tracked) {
-    const t = this;
-    // Called detached (`const f = timer._onTimeout; f()`): nothing to measure, and `#cb in` would throw.
-    if (typeof t !== 'object' || t === null || !(#cb in t)) return undefined;
-    const cb = t.#cb as Function;
-    if (!active) return Reflect.apply(cb, t, arguments);
+/**
+ * The `_onTimeout` of a tracked timer. Node calls it as `timer._onTimeout()` or
+ * `ReflectApply(timer._onTimeout, timer, args)`; anything else (called detached, or on another object)
+ * just runs the callback.
+ */
+function trampolineFor(m: TimerMeta): Function {
+  return function (this: AnyTimer) {
+    const cb = m.cb as Function;
+    if (!active || this !== m.timer) return Reflect.apply(cb, this, arguments);
+    if (m.li < 0) revive(m);
     if (ringLen >= ringCap) {
       // The ring is full until the next flush: count the fire, skip the clocks (two performance.now()
       // calls cost about as much as Node's own work for a fire) and the overlap check. Interval-heavy
       // programs spend most fires here.
-      t.#m.pend = undefined;
       dropped++;
-      if (t.#m.nfire++ === 0) unrecorded.push(t);
-      rearm = null;
+      if (m.nfire++ === 0) unrecorded.push(m);
+      m.pend = undefined;
+      // An interval never ends by firing: no bookkeeping after its callback.
+      if (this._repeat) return Reflect.apply(cb, this, arguments);
       try {
-        return Reflect.apply(cb, t, arguments);
+        return Reflect.apply(cb, this, arguments);
       } finally {
-        const raw = t as unknown as AnyTimer;
-        if (raw._repeat) rearm = t;
-        else if (!raw._idleNext) t.#m.ff = true;
+        afterFire(m, this);
       }
     }
     let flags = 0;
-    const pending = t.#m.pend;
+    const pending = m.pend;
     if (pending !== undefined) {
-      t.#m.pend = undefined;
+      m.pend = undefined;
       if (env.isPending(pending)) flags |= FIRE_OVERLAP;
     }
-    rearm = null;
+    const scheduled = (this._idleStart as number) + this._idleTimeout - env.loopOffset;
     const start = env.now();
     let ok = false;
     let r: unknown;
     try {
-      r = Reflect.apply(cb, t, arguments);
+      r = Reflect.apply(cb, this, arguments);
       ok = true;
     } finally {
       const end = env.now();
       if (!ok) flags |= FIRE_THREW;
-      const raw = t as unknown as AnyTimer;
       // Checked again: a callback may have run another timer's trampoline by hand.
       if (ringLen < ringCap) {
         const o = ringLen * 5;
-        ring[o] = t.#m.id;
-        ring[o + 1] = (t.#is as number) + raw._idleTimeout - env.loopOffset;
+        ring[o] = m.id;
+        ring[o + 1] = scheduled;
         ring[o + 2] = start;
         ring[o + 3] = end - start;
         ring[o + 4] = flags;
-        ringT[ringLen++] = t.#m;
+        ringT[ringLen++] = m;
       } else {
         dropped++;
-        if (t.#m.nfire++ === 0) unrecorded.push(t);
+        if (m.nfire++ === 0) unrecorded.push(m);
       }
-      if (raw._repeat) rearm = t;
-      else if (!raw._idleNext) t.#m.ff = true;
+      afterFire(m, this);
     }
-    if (r !== null && typeof r === 'object' && env.isPromise(r)) t.#m.pend = r;
+    if (r !== null && typeof r === 'object' && env.isPromise(r)) m.pend = r;
     return r;
-  }
-
-  // ---- flush (off the hot path) ----
-  static classify(m: TimerMeta): number {
-    if (m.site < 0) m.site = env.sites.classify(m.fn, m.stk, m.interval, m.delay);
-    m.stk = undefined;
-    return m.site;
-  }
-
-  static counted(m: TimerMeta) {
-    const c = countsOf(Tracked.classify(m));
-    c.created++;
-    c.refreshed += m.nref;
-    m.nref = 0;
-    if (m.li >= 0) c.live++;
-    else if (!m.ff) c.cleared++;
-  }
-
-  static report(m: TimerMeta, out: [number, number, number, number, number][]) {
-    if (m.rep || m.li < 0) return;
-    m.rep = true;
-    const raw = live[m.li] as unknown as AnyTimer;
-    m.refed = typeof raw.hasRef === 'function' ? Boolean(raw.hasRef()) : true;
-    out.push([
-      m.id,
-      m.site,
-      m.created - env.loopOffset,
-      m.delay,
-      (m.interval ? 1 : 0) | (m.refed ? 2 : 0) | (m.adopted ? 4 : 0) | (m.req !== 0 ? 8 : 0),
-    ]);
-  }
-
-  static drain(batch: {
-    timers?: [number, number, number, number, number][];
-    fires?: number[];
-    ended?: [number, number, number][];
-    marks?: [number, number, number][];
-  }) {
-    const timers: [number, number, number, number, number][] = [];
-    for (let i = 0; i < winLen; i++) {
-      const m = win[i]!;
-      win[i] = undefined;
-      Tracked.counted(m);
-      Tracked.report(m, timers);
-    }
-    winLen = 0;
-    if (reportAgain) {
-      reportAgain = false;
-      for (const t of live) {
-        t.#m.rep = false;
-        if (t.#m.site >= 0) Tracked.report(t.#m, timers);
-      }
-      for (const c of counts) if (c) c.dirty = true;
-    }
-    if (overflow > 0) {
-      // More creations than the window holds: classify the survivors; the rest were only counted.
-      for (const t of live) {
-        if (t.#m.site < 0) {
-          Tracked.counted(t.#m);
-          Tracked.report(t.#m, timers);
-          overflow--;
-        }
-      }
-      unsampled += Math.max(0, overflow);
-      overflow = 0;
-    }
-    const fires: number[] = [];
-    for (let i = 0; i < ringLen; i++) {
-      const m = ringT[i]!;
-      ringT[i] = undefined;
-      const site = Tracked.classify(m);
-      countsOf(site).fired++;
-      const o = i * 5;
-      // Microseconds are plenty for lateness and callback time, and halve the JSON the host receives.
-      fires.push(ring[o], site, us(ring[o + 1]), us(ring[o + 2]), us(ring[o + 3]), ring[o + 4]);
-    }
-    ringLen = 0;
-    for (const t of unrecorded) {
-      countsOf(Tracked.classify(t.#m)).fired += t.#m.nfire;
-      t.#m.nfire = 0;
-    }
-    unrecorded.length = 0;
-    for (const g of gone) goneRefs.push(new WeakRef(g));
-    gone = [];
-    goneBudget = GONE_PER_FLUSH;
-    if (timers.length) batch.timers = timers;
-    if (fires.length) batch.fires = fires;
-    if (ended.length) batch.ended = ended.splice(0);
-    if (marks.length) batch.marks = marks.splice(0);
-  }
-
-  /** Slow scan (about once a second): ref/unref changes and timers that outlived their HTTP request. */
-  static scan(now: number, finishedAt: (req: number) => number | undefined) {
-    goneRefs = goneRefs.filter(r => r.deref() !== undefined);
-    for (const t of live) {
-      if (!t.#m.rep) continue;
-      const raw = t as unknown as AnyTimer;
-      const refed = typeof raw.hasRef === 'function' ? Boolean(raw.hasRef()) : true;
-      if (refed !== t.#m.refed) {
-        t.#m.refed = refed;
-        marks.push([t.#m.id, now, refed ? 1 : 2]);
-      }
-      if (t.#m.req > 0) {
-        const at = finishedAt(t.#m.req);
-        if (at !== undefined) {
-          marks.push([t.#m.id, at, 3]);
-          t.#m.req = -t.#m.req;
-        }
-      }
-    }
-  }
-
-  static adoptOne(o: AnyTimer): boolean {
-    if (Tracked.has(o) || !Object.prototype.hasOwnProperty.call(o, '_onTimeout')) return false;
-    // A sealed or frozen timer could not take its properties back (and `delete` would throw): leave it.
-    if (!Object.isExtensible(o)) return false;
-    if (o._destroyed !== false || !(o._idleTimeout >= 0) || typeof o._onTimeout !== 'function') return false;
-    const cb = o._onTimeout;
-    const is = o._idleStart;
-    const ds = o._destroyed;
-    for (const k of HOOKED) delete o[k];
-    const t = Tracked.stamp(o);
-    t.#cb = cb;
-    t.#is = is;
-    t.#ds = ds;
-    t.#m.adopted = true;
-    t.#m.armed = true;
-    t.#m.created = typeof is === 'number' ? is : 0;
-    t.#m.fn = cb;
-    t.#m.interval = Boolean(o._repeat);
-    t.#m.delay = o._idleTimeout;
-    t.#m.li = live.length;
-    live.push(t);
-    if (winLen < winCap) win[winLen++] = t.#m;
-    else overflow++;
-    return true;
-  }
-
-  /** Puts a timer's slot values back into own data properties (after the accessors are gone). */
-  static restoreOne(o: AnyTimer): boolean {
-    if (!Tracked.has(o) || Object.prototype.hasOwnProperty.call(o, '_onTimeout')) return false;
-    // User code sealed or froze it while tracked: adding the properties would throw in the middle of stop().
-    if (!Object.isExtensible(o)) return false;
-    const t = o as Tracked;
-    const raw = o as AnyTimer;
-    raw._idleStart = t.#is;
-    raw._onTimeout = t.#cb;
-    raw._destroyed = t.#ds;
-    inNodeOrder(raw);
-    return true;
-  }
-
-  static callbackOf(o: unknown): unknown {
-    return Tracked.has(o) ? (o as Tracked).#cb : undefined;
-  }
+  };
 }
 
-const fire = Tracked.fire;
-const us = (ms: number) => Math.round(ms * 1000) / 1000;
+/** After a callback: a timeout out of its list (not refreshed inside its callback) has ended. */
+function afterFire(m: TimerMeta, t: AnyTimer): void {
+  if (!t._repeat && !t._idleNext) end(m, true);
+}
+
+// ---- lifecycle ----
+
+function end(m: TimerMeta, byFire: boolean): void {
+  const i = m.li;
+  if (i < 0) return;
+  const last = live.pop()!;
+  if (last !== m) {
+    live[i] = last;
+    last.li = i;
+  }
+  m.li = -1;
+  m.ff = byFire;
+  m.pend = undefined;
+  if (m.site >= 0) {
+    const c = countsOf(m.site);
+    c.live--;
+    if (!byFire) c.cleared += m.late ? 1 : m.w;
+  }
+  if (m.rep) {
+    ended.push([m.id, env.now(), byFire ? 1 : 0]);
+    m.rep = false;
+  }
+  // A timer user code still holds after detach must get its callback back, ended ones too.
+  if (goneBudget > 0) {
+    goneBudget--;
+    gone.push(m);
+  } else forgotEnded = true;
+}
+
+/** A fired timeout `refresh()`ed fires again: alive again. */
+function revive(m: TimerMeta): void {
+  m.li = live.length;
+  live.push(m);
+  m.ff = false;
+  if (m.site >= 0) {
+    const c = countsOf(m.site);
+    c.live++;
+    c.refreshed++;
+  } else m.nref++;
+}
+
+function refreshed(m: TimerMeta): void {
+  if (m.site >= 0) countsOf(m.site).refreshed++;
+  else m.nref++;
+  // Refresh marks feed the timeline only (counts carry the numbers): 2,000 per flush.
+  if (m.rep) {
+    if (marks.length < 2000) marks.push([m.id, env.now(), 0]);
+    else dropped++;
+  }
+}
 
 /**
- * Re-adding the hooked properties puts them last; Node's constructor puts `_idleStart`/`_onTimeout` before
- * `_timerArgs`/`_repeat`. Rebuild the string keys in Node's order so that `Object.keys`, `util.inspect` and
- * `Object.getOwnPropertyNames` of a restored timer equal those of a never-tracked one (symbols keep theirs).
+ * `Timeout.prototype.refresh` while attached: the original, then the count. Refreshes are plain stores
+ * of `_idleStart` that no accessor sees; this wrapper costs a WeakMap lookup per `refresh()` (sockets
+ * refresh their idle timers on every read and write).
  */
-function inNodeOrder(o: AnyTimer): void {
-  const order = env?.keyOrder;
-  if (!order || order.length === 0) return;
-  const names = Object.getOwnPropertyNames(o);
-  const want = order.filter(k => names.includes(k)).concat(names.filter(k => !order.includes(k)));
-  if (want.every((k, i) => k === names[i])) return;
-  const descs = want.map(k => Object.getOwnPropertyDescriptor(o, k)!);
-  // Never half-rebuild a timer that user code sealed or froze.
-  if (!Object.isExtensible(o) || descs.some(d => !d.configurable)) return;
-  for (const k of names) delete o[k];
-  want.forEach((k, i) => Object.defineProperty(o, k, descs[i]));
+let originalRefresh: Function | undefined;
+const refreshHook = {
+  refresh(this: AnyTimer) {
+    const r = Reflect.apply(originalRefresh!, this, arguments);
+    if (active) {
+      const m = metaOf(this);
+      if (m && m.timer === this) {
+        if (m.li < 0) revive(m);
+        else refreshed(m);
+      }
+    }
+    return r;
+  },
+}.refresh;
+
+// ---- flush (off the hot path) ----
+
+function classify(m: TimerMeta): number {
+  if (m.site < 0) {
+    const t = m.timer!;
+    m.interval = Boolean(t._repeat);
+    m.site = env.sites.classify(m.cb, m.stk, m.interval, m.delay);
+  }
+  m.stk = undefined;
+  return m.site;
 }
+
+function counted(m: TimerMeta): void {
+  const c = countsOf(classify(m));
+  if (m.w > 1) c.sampledAt = flushNo;
+  // A survivor of a sampled-out storm was counted through a sampled sibling's weight, unless its site has
+  // no sampled timer lately (a rare site that happened to create during a storm).
+  if (!m.late || flushNo - c.sampledAt > 100) c.created += m.late ? 1 : m.w;
+  c.refreshed += m.nref;
+  m.nref = 0;
+  if (m.li >= 0) c.live++;
+  else if (!m.ff) c.cleared += m.late ? 1 : m.w;
+}
+
+function report(m: TimerMeta, out: [number, number, number, number, number][]): void {
+  if (m.rep || m.li < 0) return;
+  m.rep = true;
+  const raw = m.timer!;
+  m.refed = typeof raw.hasRef === 'function' ? Boolean(raw.hasRef()) : true;
+  out.push([
+    m.id,
+    m.site,
+    m.created - env.loopOffset,
+    m.delay,
+    (m.interval ? 1 : 0) | (m.refed ? 2 : 0) | (m.adopted ? 4 : 0) | (m.req !== 0 ? 8 : 0),
+  ]);
+}
+
+/** What no hook sees, from the timers' own properties: clears (`_onTimeout = null`, `_destroyed`). */
+function checkLive(): void {
+  for (let i = live.length - 1; i >= 0; i--) {
+    const m = live[i];
+    const t = m.timer!;
+    if (t._onTimeout !== m.tramp || t._destroyed === true) end(m, false);
+  }
+}
+
+type Batch = {
+  timers?: [number, number, number, number, number][];
+  fires?: number[];
+  ended?: [number, number, number][];
+  marks?: [number, number, number][];
+};
+
+function drain(batch: Batch): void {
+  flushNo++;
+  // O(live): past 20,000 tracked timers, clears and refreshes are looked for every 5th flush.
+  if (live.length <= 20000 || flushNo % 5 === 0) checkLive();
+  const timers: [number, number, number, number, number][] = [];
+  for (let i = 0; i < winLen; i++) {
+    const m = win[i]!;
+    win[i] = undefined;
+    counted(m);
+    report(m, timers);
+  }
+  winLen = 0;
+  if (reportAgain) {
+    reportAgain = false;
+    for (const m of live) {
+      m.rep = false;
+      if (m.site >= 0) report(m, timers);
+    }
+    for (const c of counts) if (c) c.dirty = true;
+  }
+  if (overflow > 0) {
+    // More tracked timers than the window holds: classify the survivors; the rest were only counted.
+    for (const m of live) {
+      if (m.site < 0) {
+        counted(m);
+        report(m, timers);
+        overflow--;
+      }
+    }
+    unsampled += Math.max(0, overflow);
+    overflow = 0;
+  }
+  const trackedNow = sampler.tracked;
+  countdown = sampler.endWindow(countdown);
+  sampling();
+  unsampled += Math.max(0, sampler.created - trackedNow);
+  const fires: number[] = [];
+  for (let i = 0; i < ringLen; i++) {
+    const m = ringT[i]!;
+    ringT[i] = undefined;
+    const site = classify(m);
+    countsOf(site).fired += m.w;
+    const o = i * 5;
+    // Microseconds are plenty for lateness and callback time, and halve the JSON the host receives.
+    fires.push(ring[o], site, us(ring[o + 1]), us(ring[o + 2]), us(ring[o + 3]), ring[o + 4]);
+  }
+  ringLen = 0;
+  for (const m of unrecorded) {
+    countsOf(classify(m)).fired += m.nfire * m.w;
+    m.nfire = 0;
+  }
+  unrecorded.length = 0;
+  for (const g of gone) {
+    if (g.timer) goneRefs.push(new WeakRef(g.timer));
+    // An ended timer's bookkeeping is reachable from its trampoline only: drop what pins memory.
+    g.pend = undefined;
+  }
+  gone = [];
+  goneBudget = GONE_PER_FLUSH;
+  if (timers.length) batch.timers = timers;
+  if (fires.length) batch.fires = fires;
+  if (ended.length) batch.ended = ended.splice(0);
+  if (marks.length) batch.marks = marks.splice(0);
+}
+
+/** Slow scan (about once a second): ref/unref changes and timers that outlived their HTTP request. */
+function scan(now: number, finishedAt: (req: number) => number | undefined): void {
+  goneRefs = goneRefs.filter(r => r.deref() !== undefined);
+  for (const m of live) {
+    if (!m.rep) continue;
+    const raw = m.timer!;
+    const refed = typeof raw.hasRef === 'function' ? Boolean(raw.hasRef()) : true;
+    if (refed !== m.refed) {
+      m.refed = refed;
+      marks.push([m.id, now, refed ? 1 : 2]);
+    }
+    if (m.req > 0) {
+      const at = finishedAt(m.req);
+      if (at !== undefined) {
+        marks.push([m.id, at, 3]);
+        m.req = -m.req;
+      }
+    }
+  }
+}
+
+function metaOf(o: unknown): TimerMeta | undefined {
+  if (typeof o !== 'object' || o === null) return undefined;
+  const cb = (o as AnyTimer)._onTimeout;
+  return typeof cb === 'function' ? trampolines.get(cb) : undefined;
+}
+
+/**
+ * Walks Node's timer lists: adopts every live timer not tracked yet (timers from before attach that were
+ * firing when `start()` ran, survivors of a sampled-out storm), and lets every tracked one stand for itself
+ * from now on (its untracked siblings are adopted now). Returns how many were adopted.
+ */
+function walk(lists: Record<string, any>, skip: unknown, late: boolean): number {
+  let n = 0;
+  for (const k of Object.keys(lists)) {
+    const list = lists[k];
+    let t = list && list._idleNext;
+    for (let i = 0; t && t !== list && i < 1e6; i++, t = t._idleNext) {
+      if (t === skip) continue;
+      const m = metaOf(t);
+      if (m) m.w = 1;
+      else if (adoptOne(t, late)) n++;
+    }
+  }
+  sampler.untrackedSinceWalk = 0;
+  return n;
+}
+
+function adoptOne(o: AnyTimer, late = false): boolean {
+  if (metaOf(o) || !Object.prototype.hasOwnProperty.call(o, '_onTimeout')) return false;
+  if (o._destroyed !== false || !(o._idleTimeout >= 0) || typeof o._onTimeout !== 'function') return false;
+  const desc = Object.getOwnPropertyDescriptor(o, '_onTimeout');
+  // A frozen timer (or one whose callback user code made read-only) cannot take a trampoline: leave it.
+  if (!desc || !desc.writable) return false;
+  const m = new TimerMeta();
+  m.adopted = !late;
+  m.late = late;
+  m.created = typeof o._idleStart === 'number' ? o._idleStart : 0;
+  o._onTimeout = track(m, o, o._onTimeout);
+  return true;
+}
+
+/** Gives a tracked timer its callback back. */
+function restoreOne(o: AnyTimer): boolean {
+  const m = metaOf(o);
+  if (!m || m.timer !== o) return false;
+  try {
+    o._onTimeout = m.cb;
+    return o._onTimeout === m.cb;
+  } catch {
+    return false;
+  }
+}
+
+const us = (ms: number) => Math.round(ms * 1000) / 1000;
 
 /** Public face of the tracker (one per thread). */
 export const TimerTracker = {
   install(proto: object, e: TrackerEnv, opts: { windowCap: number; ringCapacity: number }) {
     env = e;
-    winCap = opts.windowCap;
+    sampler = new CreationSampler(opts.windowCap);
+    countdown = sampler.gap;
+    // The sampler keeps tracked creations near windowCap per flush; walks add the survivors they adopt.
+    winCap = opts.windowCap * 2 + 4096;
     ringCap = opts.ringCapacity;
     ring = new Float64Array(ringCap * 5);
     ringT = new Array(ringCap);
     win = new Array(Math.min(winCap, 1024));
-    const acc: Record<string, [(this: Tracked) => unknown, (this: Tracked, v: unknown) => void]> = {
-      _idleStart: [Tracked.getIdleStart, Tracked.setIdleStart],
-      _onTimeout: [Tracked.getOnTimeout, Tracked.setOnTimeout],
-      _destroyed: [Tracked.getDestroyed, Tracked.setDestroyed],
-    };
+    trampolines = new WeakMap();
+    const acc: Record<string, (this: AnyTimer, v: unknown) => void> = { _idleStart: setIdleStart, _onTimeout: setOnTimeout };
     for (const k of HOOKED) {
       descriptors.set(k, Object.getOwnPropertyDescriptor(proto, k));
-      Object.defineProperty(proto, k, { get: acc[k][0], set: acc[k][1], configurable: true, enumerable: false });
+      Object.defineProperty(proto, k, { get: getUndefined, set: acc[k], configurable: true, enumerable: false });
     }
+    const r = Object.getOwnPropertyDescriptor(proto, 'refresh');
+    if (r && typeof r.value === 'function' && r.configurable) {
+      descriptors.set('refresh', r);
+      originalRefresh = r.value;
+      Object.defineProperty(proto, 'refresh', { ...r, value: refreshHook });
+    }
+    hookedProto = proto;
+    sparse = false;
     active = true;
   },
-  /** Removes the accessors, restoring the prototype's own descriptors exactly. */
+  /** Removes the accessors, restoring the prototype's own descriptors exactly, and every known callback. */
   uninstall(proto: object) {
     active = false;
+    hookedProto = undefined;
     for (const k of HOOKED) {
       const d = descriptors.get(k);
       if (d) Object.defineProperty(proto, k, d);
       else delete (proto as AnyTimer)[k];
     }
+    const r = descriptors.get('refresh');
+    if (r) Object.defineProperty(proto, 'refresh', r);
     descriptors.clear();
+    pendingMeta = pendingObj = null;
     let n = 0;
-    for (const t of live) if (Tracked.restoreOne(t)) n++;
-    for (const t of gone) if (Tracked.restoreOne(t)) n++;
+    for (const m of live) if (m.timer && restoreOne(m.timer)) n++;
+    for (const m of gone) if (m.timer && restoreOne(m.timer)) n++;
     for (const r of goneRefs) {
       const t = r.deref();
-      if (t && Tracked.restoreOne(t)) n++;
+      if (t && restoreOne(t)) n++;
     }
     gone = [];
     goneRefs = [];
@@ -525,11 +653,19 @@ export const TimerTracker = {
   setTokens(n: number) {
     tokens = n;
   },
-  adopt: (o: AnyTimer) => Tracked.adoptOne(o),
-  restore: (o: AnyTimer) => Tracked.restoreOne(o),
-  callbackOf: (o: unknown) => Tracked.callbackOf(o),
-  drain: Tracked.drain,
-  scan: Tracked.scan,
+  adopt: (o: AnyTimer) => adoptOne(o),
+  /** After uninstall: a Timeout from the heap scan that still has a trampoline gets its callback back. */
+  restore: (o: AnyTimer) => restoreOne(o),
+  /** The real callback of a tracked Timeout (its `_onTimeout` is the agent's trampoline). */
+  callbackOf: (o: unknown) => metaOf(o)?.cb,
+  /** Adopts live timers not tracked yet; `late`: they were made after attach (sampled out). */
+  walk,
+  /** Creations since the last walk that were not tracked (a walk would find the survivors). */
+  get untrackedSinceWalk() {
+    return sampler.untrackedSinceWalk;
+  },
+  drain,
+  scan,
   takeCounts(): [number, number, number, number, number, number, number][] {
     const out: [number, number, number, number, number, number, number][] = [];
     for (let s = 0; s < counts.length; s++) {

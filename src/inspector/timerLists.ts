@@ -45,13 +45,18 @@ async function readLists(client: Client, fnExpression: string, group: string): P
   const timeoutClass = outer.get('Timeout')?.objectId;
   if (timeoutClass) {
     out.timeoutPrototype = await propertyId(client, timeoutClass, 'prototype');
-    const refresh = out.timeoutPrototype && (await propertyId(client, out.timeoutPrototype, 'refresh'));
-    if (refresh) {
-      const inner = await closureVariables(client, refresh);
+    // Methods of lib/internal/timers.js's Timeout class share its closure. While Timerscope's agent is
+    // attached, `refresh` is the agent's wrapper (its closure is the agent's): the others are still Node's.
+    for (const method of ['refresh', 'hasRef', 'unref', 'ref']) {
+      const fn = out.timeoutPrototype && (await propertyId(client, out.timeoutPrototype, method));
+      if (!fn) continue;
+      const inner = await closureVariables(client, fn);
+      if (!inner.get('timerListMap')) continue;
       out.timerListMap = inner.get('timerListMap')?.objectId;
       out.immediateQueue = inner.get('immediateQueue')?.objectId;
       out.knownTimersById = inner.get('knownTimersById')?.objectId;
       out.binding = inner.get('binding')?.objectId;
+      break;
     }
   }
   // Some versions expose the lists directly in lib/timers.js's closure.

@@ -51,7 +51,7 @@ export type TimerState = {
   recorded: RecordedTimer | undefined;
 };
 
-type Thread = { threadId: number; name: string; timeOrigin: number; sites: Map<number, SiteState>; live: number; ended?: boolean };
+type Thread = { threadId: number; name: string; timeOrigin: number; sites: Map<number, SiteState>; live: number; unsampled?: number; ended?: boolean };
 
 const HISTORY_MAX = 600;
 
@@ -210,7 +210,7 @@ export class LiveModel {
       site.live = sum;
     }
     for (const [start, dur] of b.gc ?? []) {
-      this.gc.count++;
+      this.gc.count += b.gcWeight ?? 1;
       this.gc.max = Math.max(this.gc.max, Math.round(dur * 100) / 100);
       this.buffer.addGc({ startMs: at(start), durationMs: dur, threadId }, delta);
     }
@@ -224,7 +224,11 @@ export class LiveModel {
     if (b.loopTotal && threadId === 0) this.loop = b.loopTotal;
     th.live = b.live;
     this.dropped = Math.max(this.dropped, b.dropped);
-    this.unsampled = Math.max(this.unsampled, b.unsampled);
+    // Each thread's agent counts its own creations that it did not track one by one (sampled storms).
+    th.unsampled = Math.max(th.unsampled ?? 0, b.unsampled);
+    let unsampled = 0;
+    for (const x of this.threads.values()) unsampled += x.unsampled ?? 0;
+    this.unsampled = unsampled;
   }
 
   /** Once a second: live-count history per site and per thread, creation rates. */

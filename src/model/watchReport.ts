@@ -63,6 +63,7 @@ export function buildWatchReport(
     eventLoopDelayMs: model.loop,
     gcPauseMs: model.gc,
     dropped: model.dropped + model.buffer.dropped,
+    ...(model.unsampled > 0 ? { unsampled: model.unsampled } : {}),
     threads: [...model.threads.values()].map(t => ({ threadId: t.threadId, url: t.name })),
   };
 }

@@ -32,7 +32,10 @@ export type AgentStartOptions = {
   heartbeatTimeoutMs: number;
   /** Creation stacks the agent may take per flush (each costs ~10-30 µs). */
   stacksPerFlush: number;
-  /** Timers classified individually per flush; beyond it creations are only counted (`unsampled`). */
+  /**
+   * Creations tracked one by one per flush window; beyond it the agent tracks 1 in N (N from the rate),
+   * each tracked timer standing for N in its site's counts. The others are counted in `unsampled`.
+   */
   windowCap: number;
   /** Capacity of the fire ring buffer (records per flush); overflow is counted in `dropped`. */
   ringCapacity: number;
@@ -122,11 +125,13 @@ export type AgentBatch = {
   workers?: [number, number][];
   /** GC pauses: [startAt, durationMs]. */
   gc?: [number, number][];
+  /** How many GCs each entry of `gc` stands for (the agent observes GCs one window in this many when they are frequent). */
+  gcWeight?: number;
   /** Live tracked timers. */
   live: number;
   /** Records lost to full buffers so far. */
   dropped: number;
-  /** Creations only counted, not classified to a site, so far (above `windowCap` per flush). */
+  /** Creations not tracked one by one so far (sampled out above `windowCap` per flush). */
   unsampled: number;
   /** The agent removed itself (heartbeat lost or stop()); last batch. */
   bye?: string;

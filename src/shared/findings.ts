@@ -57,5 +57,10 @@ export type WatchReport = {
   eventLoopDelayMs: { p50: number; p99: number; max: number };
   gcPauseMs: { count: number; max: number };
   dropped: number;
+  /**
+   * Creations the agents did not track one by one: above a few thousand creations per flush they track
+   * 1 in N, and the counts of the sites involved are estimates (each tracked timer stands for N).
+   */
+  unsampled?: number;
   threads?: { threadId: number; url: string }[];
 };

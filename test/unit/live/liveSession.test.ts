@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startLiveSession } from '../../../src/inspector/liveSession';
+import { takeSnapshot } from '../../../src/inspector/snapshot';
 import type { RecordingDelta } from '../../../src/shared/recording';
 import { startTarget, until } from '../../helpers/targets';
 import { findingsAt, fixture, reportWhere, siteAt, tagAt } from './liveHelpers';
@@ -87,6 +88,27 @@ test('live session: per-site counts, callback time, refreshes, clears and a leak
   assert.match(after.cancelled, /_destroyed/);
   assert.deepEqual([after.destroyed, after.onTimeout], [true, 'idle']);
   assert.equal(target.child.exitCode, null, 'the target still runs');
+});
+
+test("a snapshot taken while the agent is attached reads Node's timer lists and the user's callbacks", async t => {
+  const target = await startTarget(t, file);
+  await target.waitForOutput(/ready/);
+  const conn = await target.connect();
+  const live = await startLiveSession(conn);
+  t.after(() => live.stop().catch(() => undefined));
+  const busy = tagAt(file, 'busy');
+  await reportWhere(live, 'the busy interval is tracked', r => siteAt(r, file, busy.line).fired >= 2);
+  // The agent wraps Timeout.prototype.refresh and gives tracked timers a trampoline as `_onTimeout`: the
+  // snapshot must still find the lists through Node's own methods and show the real callbacks.
+  const snap = await takeSnapshot(conn);
+  assert.equal(snap.method, 'timer-lists', JSON.stringify(snap.warnings));
+  // The leaked intervals and the guard never fire, so none of them is out of its list mid-callback.
+  const leak = tagAt(file, 'leak');
+  const guard = tagAt(file, 'guard');
+  const seen = JSON.stringify(snap.timers.map(x => [x.callback?.name, x.location?.file, x.location?.line]));
+  assert.ok(snap.timers.filter(x => x.location?.line === leak.line && x.callback?.name === 'leaked').length >= 1, seen);
+  assert.equal(snap.timers.filter(x => x.location?.line === guard.line && x.callback?.name === 'idle').length, 1, seen);
+  assert.ok(!snap.timers.some(x => /timerscope-agent/.test(x.location?.file ?? '')), 'a timer was attributed to the agent');
 });
 
 test('live session: the agent removes itself when the host vanishes without detaching', async t => {
