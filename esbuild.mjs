@@ -23,7 +23,9 @@ const entries = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node18' },
   { entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs', target: 'node18' },
   // The agent runs inside the user's process, possibly an old Node: no externals, an IIFE, a sourceURL.
-  { entryPoints: ['src/agent/agent.ts'], outfile: 'dist/agent.js', platform: 'node', format: 'iife', target: 'node18',
+  // ASCII only: Node's inspector drops a NodeWorker message with a multi-byte character in it, so a
+  // non-ASCII character anywhere in the bundle made injection into worker threads hang.
+  { entryPoints: ['src/agent/agent.ts'], outfile: 'dist/agent.js', platform: 'node', format: 'iife', target: 'node18', charset: 'ascii',
     footer: { js: '//# sourceURL=timerscope-agent.js' }, sourcemap: false, minify: false },
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview/timeline.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ].filter(e => existsSync(e.entryPoints[0]));

@@ -128,6 +128,7 @@ function createAgent(req: Req) {
     batch.dropped = TimerTracker.dropped;
     batch.unsampled = TimerTracker.unsampled;
     TimerTracker.setTokens(opts.stacksPerFlush);
+    sites.newFlush();
     return batch;
   }
 
@@ -153,7 +154,14 @@ function createAgent(req: Req) {
   function flush(): void {
     if (!running) return;
     if (now() - lastPing > opts.heartbeatTimeoutMs) return selfStop('heartbeat lost');
-    if (!send(makeBatch())) selfStop('binding gone');
+    let batch: AgentBatch;
+    try {
+      batch = makeBatch();
+    } catch (err) {
+      // A bug of ours must never surface in the user's process (this runs as one of its timers).
+      return selfStop(`agent error: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (!send(batch)) selfStop('binding gone');
   }
 
   /**
@@ -231,6 +239,7 @@ function createAgent(req: Req) {
         isPending,
       }, opts);
       TimerTracker.setTokens(opts.stacksPerFlush);
+      sites.newFlush();
       running = true;
       let adopted = 0;
       if (Array.isArray(existing)) for (const t of existing) if (t !== flushTimer && TimerTracker.adopt(t as never)) adopted++;
@@ -250,9 +259,13 @@ function createAgent(req: Req) {
         delete g[AGENT_GLOBAL];
         return 0;
       }
-      const last = makeBatch();
-      last.bye = reason;
-      send(last);
+      try {
+        const last = makeBatch();
+        last.bye = reason;
+        send(last);
+      } catch {
+        /* the goodbye is best effort; removing ourselves is not */
+      }
       running = false;
       timers.clearInterval(flushTimer);
       process.removeListener('exit', onExit);

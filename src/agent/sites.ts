@@ -173,10 +173,26 @@ export class SiteTable {
     return id;
   }
 
+  /**
+   * Source-text lookups {@link wantsStack} may do per flush (about a microsecond each): a closure made anew for every
+   * timer is not in the identity map, and without the lookup it would use up the flush's stack budget
+   * on a site that already has its stack (and starve rarer sites of theirs).
+   */
+  private textLookups = 0;
+
+  /** A new flush: a new budget of source-text lookups. */
+  newFlush(): void {
+    this.textLookups = 200;
+  }
+
   /** Whether creations with this callback should keep being sampled. */
   wantsStack(fn: unknown): boolean {
     if (typeof fn !== 'function') return false;
-    const cls = this.classes.get(fn);
+    let cls = this.classes.get(fn);
+    if (!cls && this.textLookups > 0) {
+      this.textLookups--;
+      cls = this.texts.get(textOf(fn));
+    }
     return !cls || cls.poly || cls.site < 0;
   }
 

@@ -121,6 +121,15 @@ let ringT: (TimerMeta | undefined)[] = [];
 let ringLen = 0;
 let ringCap = 0;
 let dropped = 0;
+/**
+ * Fires measured (clocks, a record for the host) per flush window: about this many, spread over the window
+ * by a jittered 1-in-N countdown (N from the last window's fire rate), so that a fixed firing order of
+ * intervals cannot alias with it. Each record costs the host's JSON and the inspector's transport.
+ */
+const FIRES_MEASURED_PER_FLUSH = 256;
+let fireCount = 0;
+let fireStride = 1;
+let fireCountdown = 1;
 /** Timers with fires that were only counted since the last flush (each once). */
 const unrecorded: TimerMeta[] = [];
 const counts: SiteCounts[] = [];
@@ -136,7 +145,7 @@ let trampolines = new WeakMap<object, TimerMeta>();
  * `stop()` finds every Timeout with one heap scan.
  */
 let gone: TimerMeta[] = [];
-const GONE_PER_FLUSH = 1000;
+const GONE_PER_FLUSH = 4096;
 let goneBudget = GONE_PER_FLUSH;
 let forgotEnded = false;
 /** A new host took over: report every live timer (and every site's counts) again in the next batch. */
@@ -267,11 +276,11 @@ function trampolineFor(m: TimerMeta): Function {
     const cb = m.cb as Function;
     if (!active || this !== m.timer) return Reflect.apply(cb, this, arguments);
     if (m.li < 0) revive(m);
-    if (ringLen >= ringCap) {
-      // The ring is full until the next flush: count the fire, skip the clocks (two performance.now()
-      // calls cost about as much as Node's own work for a fire) and the overlap check. Interval-heavy
-      // programs spend most fires here.
-      dropped++;
+    fireCount++;
+    if (--fireCountdown > 0 || ringLen >= ringCap) {
+      // Not measured: count the fire, skip the clocks (two performance.now() calls cost about as much as
+      // Node's own work for a fire) and the overlap check. Interval-heavy programs spend most fires here.
+      if (fireCountdown <= 0) dropped++;
       if (m.nfire++ === 0) unrecorded.push(m);
       m.pend = undefined;
       // An interval never ends by firing: no bookkeeping after its callback.
@@ -282,6 +291,7 @@ function trampolineFor(m: TimerMeta): Function {
         afterFire(m, this);
       }
     }
+    fireCountdown = fireStride === 1 ? 1 : 1 + Math.floor(Math.random() * (2 * fireStride - 1));
     let flags = 0;
     const pending = m.pend;
     if (pending !== undefined) {
@@ -495,6 +505,9 @@ function drain(batch: Batch): void {
     fires.push(ring[o], site, us(ring[o + 1]), us(ring[o + 2]), us(ring[o + 3]), ring[o + 4]);
   }
   ringLen = 0;
+  fireStride = Math.max(1, Math.ceil(fireCount / FIRES_MEASURED_PER_FLUSH));
+  if (fireCountdown > 2 * fireStride) fireCountdown = 1;
+  fireCount = 0;
   for (const m of unrecorded) {
     countsOf(classify(m)).fired += m.nfire * m.w;
     m.nfire = 0;

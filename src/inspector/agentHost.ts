@@ -26,10 +26,19 @@ export const PING_MS = 1000;
 let cachedSource: string | undefined;
 
 /** The agent bundle's text: next to the running bundle (dist/), or dist/ of the repository (tests, tsx). */
+/**
+ * Node's inspector drops a `NodeWorker.sendMessageToWorker` message that holds a multi-byte character:
+ * injection into a worker thread then waits forever. `\uXXXX` means the same character in JavaScript
+ * source (strings, regular expressions, identifiers; in comments it does not matter).
+ */
+function asciiOnly(source: string): string {
+  return source.replace(/[^\x00-\x7f]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function agentSource(): string {
   if (cachedSource) return cachedSource;
   for (const p of [path.join(__dirname, 'agent.js'), path.resolve(__dirname, '..', '..', 'dist', 'agent.js')]) {
-    if (existsSync(p)) return (cachedSource = readFileSync(p, 'utf8'));
+    if (existsSync(p)) return (cachedSource = asciiOnly(readFileSync(p, 'utf8')));
   }
   throw new UserError('cannot find the agent bundle dist/agent.js (run npm run build)');
 }
