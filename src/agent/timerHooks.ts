@@ -145,7 +145,7 @@ let trampolines = new WeakMap<object, TimerMeta>();
  * `stop()` finds every Timeout with one heap scan.
  */
 let gone: TimerMeta[] = [];
-const GONE_PER_FLUSH = 4096;
+const GONE_PER_FLUSH = 1000;
 let goneBudget = GONE_PER_FLUSH;
 let forgotEnded = false;
 /** A new host took over: report every live timer (and every site's counts) again in the next batch. */

@@ -47,9 +47,9 @@ export const DEFAULT_AGENT_OPTIONS: Omit<AgentStartOptions, 'binding'> = {
   flushMs: 100,
   heartbeatTimeoutMs: 6000,
   stacksPerFlush: 40,
-  // Sampling starts above ~20k creations per second; the tracker remembers up to 4,096 ended timers per
-  // flush for detach, so below that no heap scan (a full GC) is needed at stop.
-  windowCap: 2048,
+  // Sampling starts above ~80k creations per second (2,048 measured slower HTTP in bench/overhead.ts:
+  // sampling's one-time setter swap re-optimizes Node's timer code in the middle of a request storm).
+  windowCap: 8192,
   // 20k detailed fire records per second; beyond that fires are only counted (bench/overhead.ts: at 16k per
   // flush an interval-heavy program spent most of its time serializing fire records for the host).
   ringCapacity: 2048,
