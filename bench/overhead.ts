@@ -87,20 +87,14 @@ async function runCondition(conn: TargetConnection, w: Workload, c: Condition): 
       await live.stop();
     }
   }
-  if (c === 'proto-touched') {
-    await evaluate(conn, '__bench.touch.enable()');
+  // The in-target switches of bench/fixtures/workload.js: on for the window, off after it.
+  const toggle = c === 'proto-touched' ? '__bench.touch' : c === 'async_hooks' ? '__bench.recorder' : undefined;
+  if (toggle) {
+    await evaluate(conn, `${toggle}.enable()`);
     try {
       return await settledMeasure(conn, w);
     } finally {
-      await evaluate(conn, '__bench.touch.disable()');
-    }
-  }
-  if (c === 'async_hooks') {
-    await evaluate(conn, '__bench.recorder.enable()');
-    try {
-      return await settledMeasure(conn, w);
-    } finally {
-      await evaluate(conn, '__bench.recorder.disable()');
+      await evaluate(conn, `${toggle}.disable()`);
     }
   }
   return settledMeasure(conn, w);

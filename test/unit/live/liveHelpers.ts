@@ -50,6 +50,13 @@ export function describeReport(r: WatchReport): string {
 }
 
 /** Waits until `check(report)` holds (polls the session's report on every update, with a deadline). */
+/** `Runtime.evaluate` by value in the target; its exception as an Error. */
+export async function evaluateIn<T>(conn: { client: any }, expression: string): Promise<T> {
+  const r = await conn.client.Runtime.evaluate({ expression, returnByValue: true });
+  if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text);
+  return r.result.value as T;
+}
+
 export async function reportWhere(session: LiveSession, what: string, check: (r: WatchReport) => boolean, timeoutMs = 30000): Promise<WatchReport> {
   let last: WatchReport | undefined;
   try {

@@ -7,15 +7,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startLiveSession } from '../../../src/inspector/liveSession';
 import { startTarget } from '../../helpers/targets';
-import { describeReport, findingsAt, fixture, reportWhere, siteAt, tagAt } from './liveHelpers';
+import { describeReport, evaluateIn, findingsAt, fixture, reportWhere, siteAt, tagAt } from './liveHelpers';
 
 const file = fixture('live-storm.js');
 
-async function evaluate<T>(conn: { client: any }, expression: string): Promise<T> {
-  const r = await conn.client.Runtime.evaluate({ expression, returnByValue: true });
-  if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text);
-  return r.result.value as T;
-}
+const evaluate = evaluateIn;
 
 test('a debounce storm is sampled and estimated; the rare site creating during it is counted exactly', async t => {
   const target = await startTarget(t, file);

@@ -5,7 +5,7 @@ import { startLiveSession } from '../../../src/inspector/liveSession';
 import { takeSnapshot } from '../../../src/inspector/snapshot';
 import type { RecordingDelta } from '../../../src/shared/recording';
 import { startTarget, until } from '../../helpers/targets';
-import { findingsAt, fixture, reportWhere, siteAt, tagAt } from './liveHelpers';
+import { evaluateIn, findingsAt, fixture, reportWhere, siteAt, tagAt } from './liveHelpers';
 
 const file = fixture('live-basic.js');
 
@@ -22,11 +22,7 @@ const FOOTPRINT = `(() => {
   return out;
 })()`;
 
-async function evaluate<T>(conn: { client: any }, expression: string): Promise<T> {
-  const r = await conn.client.Runtime.evaluate({ expression, returnByValue: true });
-  if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text);
-  return r.result.value as T;
-}
+const evaluate = evaluateIn;
 
 test('live session: per-site counts, callback time, refreshes, clears and a leak finding; deltas and recording', async t => {
   const target = await startTarget(t, file);
