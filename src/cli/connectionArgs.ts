@@ -63,7 +63,14 @@ export function parseConnectionArgs<O extends OptionSpec>(argv: string[], extra:
   try {
     parsed = parseArgs({ args: own, options: { ...connectionOptions, ...extra }, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UserError(`${(err as Error).message.split('\n')[0]} (see --help)`, 2);
+    const first = (err as Error).message.split('\n')[0];
+    // Node's parser: "Option '--duration' argument is ambiguous." for `--duration -5s`.
+    const ambiguous = /^Option '(--[\w-]+)[^']*' argument is ambiguous/.exec(first);
+    if (ambiguous) {
+      const opt = ambiguous[1];
+      throw new UserError(`${opt} needs a value; one that starts with '-' is written ${opt}=<value> (see --help)`, 2);
+    }
+    throw new UserError(`${first} (see --help)`, 2);
   }
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const connect: ConnectOptions = { allowRemote: Boolean(v['allow-remote']) };
@@ -75,7 +82,10 @@ export function parseConnectionArgs<O extends OptionSpec>(argv: string[], extra:
   } else if (command.length > 0) {
     throw new UserError(`unexpected '-- ${command.join(' ')}': did you mean --launch -- ${command.join(' ')}?`, 2);
   }
-  if (typeof v.ws === 'string') connect.ws = v.ws;
+  if (typeof v.ws === 'string') {
+    if (!/^wss?:\/\//.test(v.ws)) throw new UserError(`--ws needs a ws:// URL (as printed by node --inspect), got '${v.ws}'`, 2);
+    connect.ws = v.ws;
+  }
   if (typeof v.host === 'string') connect.host = v.host;
   connect.port = parseIntOption(v.port as string | undefined, '--port');
   if (connect.port !== undefined && !(connect.port >= 1 && connect.port <= 65535)) {

@@ -63,8 +63,10 @@ export async function listTargets(host: string, port: number, timeoutMs = 3000):
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ECONNREFUSED') {
+      // An IPv6 address goes in brackets, for Node's --inspect as for a URL: --inspect=[::1]:9229.
+      const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
       throw new UserError(
-        `nothing is listening on ${host}:${port}; start the program with --inspect=${host}:${port}, ` +
+        `nothing is listening on ${where}; start the program with --inspect=${where}, ` +
           `or use --pid PID to turn the inspector on in a running process, or --launch -- node app.js`,
       );
     }

@@ -222,6 +222,21 @@ test('bad input: usage mistakes exit with 2 and say what to do', async () => {
   assert.match(oneLineError(both.stderr), /choose one of --port, --ws, --pid, --launch/);
   const cmd = await runCli(['snapshot', '--', 'node', 'x.js']);
   assert.match(oneLineError(cmd.stderr), /did you mean --launch -- node x\.js/);
+  const ws = await runCli(['watch', '--ws', 'nonsense']);
+  assert.equal(ws.code, 2);
+  assert.match(oneLineError(ws.stderr), /--ws needs a ws:\/\/ URL \(as printed by node --inspect\), got 'nonsense'/);
+  const dashed = await runCli(['watch', '--duration', '-5s', '--port', '1']);
+  assert.equal(dashed.code, 2);
+  assert.match(oneLineError(dashed.stderr), /--duration needs a value; one that starts with '-' is written --duration=<value>/);
+  const negative = await runCli(['watch', '--duration=-5s', '--port', '1']);
+  assert.equal(negative.code, 2);
+  assert.match(oneLineError(negative.stderr), /--duration needs a duration like 500ms, 10s or 2m, got '-5s'/);
+});
+
+test('an IPv6 loopback with nothing listening: the hint writes the address in brackets, as --inspect wants it', async () => {
+  const r = await runCli(['snapshot', '--host', '::1', '--port', '9']);
+  assert.equal(r.code, 1);
+  assert.match(oneLineError(r.stderr), /nothing is listening on \[::1\]:9; start the program with --inspect=\[::1\]:9,/);
 });
 
 test('fake timers replaced every global timer function: Node\'s timer lists are still read (through the timers module)', async t => {
