@@ -51,7 +51,8 @@ export function computeFindings(model: LiveModel, th: LiveThresholds): Finding[]
       add('leak.outlived-request', 'error', `${outlived} ${what} timer(s) created while handling an HTTP request are still alive ${fmt(th.outlivedRequestMs / 1000)} s+ after its response finished`);
     }
     if (keepalive > 0) {
-      add('keepalive', 'info', `${keepalive} ref'd ${what} timer(s) keep the process alive`);
+      // Counted: ref'd intervals and long timeouts alive for keepaliveMinAgeMs or more (not the ones about to fire).
+      add('keepalive', 'info', `${keepalive} ref'd ${what} timer(s), alive ${fmt(th.keepaliveMinAgeMs / 1000)} s or more, keep the process alive`);
     }
     if (s.maxCreatedPerSec > th.churnPerSecond) {
       add('churn', 'warning', `${s.maxCreatedPerSec} timers created per second at peak (${s.created} in all, ${s.refreshed} refreshes): reuse one timer with refresh() or debounce`);

@@ -31,6 +31,7 @@ test(`case 11 live (${label}): abandoned iterators A (ref'd) and B (unref'd) at 
   assert.equal(live.reduce((n, s) => n + s.live, 0), exp.totals.liveIntervals, describeReport(r));
   // A keeps the process alive; B (unref'd) does not.
   assert.equal(findingsAt(r, 'target.js', a.timerArmedAt.line, 'keepalive').length, 1, describeReport(r));
+  assert.match(findingsAt(r, 'target.js', a.timerArmedAt.line, 'keepalive')[0].message, /^1 ref'd \w+ timer\(s\), alive 2 s or more, keep the process alive$/);
   assert.equal(findingsAt(r, 'target.js', b.timerArmedAt.line, 'keepalive').length, 0, describeReport(r));
   const watchdog = exp.harnessTimers[0];
   assert.equal(siteAt(r, 'target.js', watchdog.line).delayMs, watchdog.delayMs);
