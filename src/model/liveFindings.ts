@@ -58,6 +58,17 @@ export function computeFindings(model: LiveModel, th: LiveThresholds): Finding[]
       add('churn', 'warning', `${s.maxCreatedPerSec} timers created per second at peak (${s.created} in all, ${s.refreshed} refreshes): reuse one timer with refresh() or debounce`);
     }
     const fires = s.duration.count;
+    if (fires > 0 && fires < th.minFires) {
+      // Too few fires for percentiles, but one fire far beyond the threshold is worth saying at once
+      // (a one-off timeout a second late, a single callback that blocked the loop for a second).
+      const far = (limit: number) => Math.max(10 * limit, 1000);
+      if (s.duration.max > far(th.callbackLongMs)) {
+        add('callback.long', 'warning', `callback ran ${fmt(s.duration.max)} ms (longest of ${fires} fire(s)): it blocks the event loop`);
+      }
+      if (s.lateness.max > far(th.lateSloMs)) {
+        add('late', 'warning', `fired ${fmt(s.lateness.max)} ms late (worst of ${fires} fire(s), SLO ${th.lateSloMs} ms)`);
+      }
+    }
     if (fires >= th.minFires) {
       const p95 = s.duration.percentile(95);
       const p50 = s.duration.percentile(50);

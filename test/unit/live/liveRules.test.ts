@@ -35,6 +35,26 @@ test('overlap: an async interval callback still pending at the next fire; churn:
   assert.ok(abort.created >= 5 && abort.live >= 5, `AbortSignal.timeout timers: ${JSON.stringify(abort)}`);
 });
 
+test('one fire far beyond the thresholds is a finding at once: a timeout 1.5 s late, a 1.5 s callback', async t => {
+  const oneOff = fixture('live-oneoff.js');
+  const target = await startTarget(t, oneOff);
+  await target.waitForOutput(/ready/);
+  const conn = await target.connect();
+  const live = await startLiveSession(conn);
+  t.after(() => live.stop());
+  await conn.client.Runtime.evaluate({ expression: 'trigger()' });
+  const late = tagAt(oneOff, 'late');
+  const long = tagAt(oneOff, 'long');
+  const r = await reportWhere(live, 'late and callback.long findings from single fires', r =>
+    findingsAt(r, oneOff, late.line, 'late').length > 0 && findingsAt(r, oneOff, long.line, 'callback.long').length > 0,
+  );
+  assert.match(findingsAt(r, oneOff, late.line, 'late')[0].message, /^fired \d[\d,.]* ms late \(worst of 1 fire\(s\), SLO 50 ms\)$/);
+  assert.match(findingsAt(r, oneOff, long.line, 'callback.long')[0].message, /^callback ran \d[\d,.]* ms \(longest of 1 fire\(s\)\)/);
+  // The watchdog has not fired: nothing late or long about it.
+  const watchdog = findingsAt(r, oneOff, tagAt(oneOff, 'watchdog').line).filter(f => f.rule === 'late' || f.rule === 'callback.long');
+  assert.equal(watchdog.length, 0, describeReport(r));
+});
+
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
 test('watch on a terminal redraws a table with sparklines every second', { skip: !hasScript && 'script(1) is not installed' }, async t => {
