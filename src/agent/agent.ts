@@ -56,19 +56,22 @@ function createAgent(req: Req) {
   let running = false;
   let opts: AgentStartOptions;
   let flushTimer: any;
-  let lastPing = 0;
   let seq = 0;
   let tick = 0;
   let lists: Record<string, any> | undefined;
   let sites = new SiteTable();
   let stats: ProcessStats | undefined;
-  /** The host's `Runtime.addBinding` function, taken off the global object so user code never sees it. */
-  let bindingFn: ((payload: string) => void) | undefined;
+  /**
+   * The hosts watching this thread (a CLI watch and the VS Code extension may watch one process): each
+   * one's `Runtime.addBinding` function, taken off the global object so user code never sees it, and its
+   * last ping. Every batch goes to every host; the agent removes itself when the last one leaves.
+   */
+  const hosts = new Map<string, { fn: (payload: string) => void; lastPing: number }>();
 
   function takeBinding(name: string): void {
     const fn = g[name];
     if (typeof fn !== 'function') return;
-    bindingFn = fn;
+    hosts.set(name, { fn, lastPing: now() });
     try {
       delete g[name];
     } catch {
@@ -105,7 +108,7 @@ function createAgent(req: Req) {
   function walkLists(): void {
     if (!lists) return;
     const sampledOut = TimerTracker.untrackedSinceWalk > 0;
-    if (seq >= 5 && !(sampledOut && tick % 10 === 0)) return;
+    if (seq >= 5 && !TimerTracker.walkCut && !(sampledOut && tick % 10 === 0)) return;
     TimerTracker.walk(lists, flushTimer, sampledOut);
   }
 
@@ -132,15 +135,18 @@ function createAgent(req: Req) {
     return batch;
   }
 
-  function send(batch: AgentBatch): boolean {
-    const fn = bindingFn;
-    if (typeof fn !== 'function') return false;
-    try {
-      fn(JSON.stringify(batch));
-      return true;
-    } catch {
-      return false;
+  /** To every host (a host whose binding throws is gone); false when no host is left. */
+  function send(batch: AgentBatch, only?: string): boolean {
+    const json = JSON.stringify(batch);
+    for (const [name, h] of hosts) {
+      if (only !== undefined && name !== only) continue;
+      try {
+        h.fn(json);
+      } catch {
+        hosts.delete(name);
+      }
     }
+    return hosts.size > 0;
   }
 
   /** The thread is exiting: a last batch, so that short programs are recorded to their end. */
@@ -153,7 +159,11 @@ function createAgent(req: Req) {
 
   function flush(): void {
     if (!running) return;
-    if (now() - lastPing > opts.heartbeatTimeoutMs) return selfStop('heartbeat lost');
+    // A host that stopped pinging vanished without detaching; the agent goes with the last one.
+    const stale = [...hosts].filter(([, h]) => now() - h.lastPing > opts.heartbeatTimeoutMs);
+    // All gone: the goodbye still goes to their bindings (a host that only stalled learns why).
+    if (stale.length === hosts.size) return selfStop('heartbeat lost');
+    for (const [name] of stale) hosts.delete(name);
     let batch: AgentBatch;
     try {
       batch = makeBatch();
@@ -195,7 +205,6 @@ function createAgent(req: Req) {
     },
     /** Starts tracking; `existing` are the Timeouts alive now (from queryObjects), adopted. */
     start(existing: unknown[] | undefined, o: Partial<AgentStartOptions> & { binding: string }, timerLists?: Record<string, any>): AgentHello {
-      lastPing = now();
       const hello = (adopted: number, alreadyRunning?: boolean): AgentHello => ({
         protocol: AGENT_PROTOCOL_VERSION,
         ...(alreadyRunning ? { alreadyRunning } : {}),
@@ -209,8 +218,8 @@ function createAgent(req: Req) {
         adopted,
       });
       if (running) {
-        // A new host took over (the old one vanished): push to its binding from now on.
-        opts.binding = o.binding;
+        // Another host joins (or takes over from one that vanished): it gets every batch from now on,
+        // and the next one carries every site and live timer again (the others skip what they know).
         takeBinding(o.binding);
         sites.resendAll();
         TimerTracker.reportAgain();
@@ -246,17 +255,28 @@ function createAgent(req: Req) {
       lists = timerLists && typeof timerLists === 'object' ? timerLists : undefined;
       return hello(adopted);
     },
-    ping(): void {
-      lastPing = now();
+    /** A host is still there (`binding`: which one; without it, every host). */
+    ping(binding?: string): void {
+      const t = now();
+      const h = binding === undefined ? undefined : hosts.get(binding);
+      if (h) h.lastPing = t;
+      else for (const x of hosts.values()) x.lastPing = t;
     },
     /** Sends what is pending now (tests, `stop`). */
     flushNow(): void {
       if (running) send(makeBatch());
     },
-    /** Removes everything; `all` = every Timeout (queryObjects) so that held, ended ones are restored too. */
-    stop(all?: unknown[], reason = 'stopped'): number {
+    /**
+     * A host leaves (`binding`); when it is the last one (or none is named), removes everything. `all` =
+     * every Timeout (queryObjects) so that held, ended ones are restored too.
+     */
+    stop(all?: unknown[], reason = 'stopped', binding?: string): number {
       if (!running) {
         delete g[AGENT_GLOBAL];
+        return 0;
+      }
+      if (binding !== undefined && hosts.has(binding) && hosts.size > 1) {
+        hosts.delete(binding);
         return 0;
       }
       try {
@@ -274,7 +294,7 @@ function createAgent(req: Req) {
       if (!Array.isArray(all) && TimerTracker.forgotEnded) all = heapTimeouts();
       if (Array.isArray(all)) for (const t of all) if (TimerTracker.restore(t as never)) restored++;
       sites = new SiteTable();
-      bindingFn = undefined;
+      hosts.clear();
       delete g[AGENT_GLOBAL];
       return restored;
     },

@@ -558,7 +558,7 @@ function metaOf(o: unknown): TimerMeta | undefined {
  * firing when `start()` ran, survivors of a sampled-out storm), and lets every tracked one stand for itself
  * from now on (its untracked siblings are adopted now). Returns how many were adopted.
  */
-function walk(lists: Record<string, any>, skip: unknown, late: boolean): number {
+function walk(lists: Record<string, any>, skip: unknown, late: boolean, max = WALK_ADOPT_MAX): number {
   let n = 0;
   for (const k of Object.keys(lists)) {
     const list = lists[k];
@@ -567,12 +567,23 @@ function walk(lists: Record<string, any>, skip: unknown, late: boolean): number 
       if (t === skip) continue;
       const m = metaOf(t);
       if (m) m.w = 1;
-      else if (adoptOne(t, late)) n++;
+      else if (n >= max) {
+        // Adopting costs about a microsecond a timer: tens of thousands at once stalled the program's
+        // own timers by ~200 ms. The rest waits for the next walk (the agent walks again next flush).
+        walkCut = true;
+        return n;
+      } else if (adoptOne(t, late)) n++;
     }
   }
+  walkCut = false;
   sampler.untrackedSinceWalk = 0;
   return n;
 }
+
+/** Timers adopted per walk at most; see {@link walk}. */
+const WALK_ADOPT_MAX = 2000;
+/** The last walk stopped at {@link WALK_ADOPT_MAX}: more untracked timers are alive. */
+let walkCut = false;
 
 function adoptOne(o: AnyTimer, late = false): boolean {
   if (metaOf(o) || !Object.prototype.hasOwnProperty.call(o, '_onTimeout')) return false;
@@ -671,11 +682,15 @@ export const TimerTracker = {
   restore: (o: AnyTimer) => restoreOne(o),
   /** The real callback of a tracked Timeout (its `_onTimeout` is the agent's trampoline). */
   callbackOf: (o: unknown) => metaOf(o)?.cb,
-  /** Adopts live timers not tracked yet; `late`: they were made after attach (sampled out). */
-  walk,
+  /** Adopts live timers not tracked yet (at most `max`); `late`: they were made after attach (sampled out). */
+  walk: (lists: Record<string, any>, skip: unknown, late: boolean) => walk(lists, skip, late),
   /** Creations since the last walk that were not tracked (a walk would find the survivors). */
   get untrackedSinceWalk() {
     return sampler.untrackedSinceWalk;
+  },
+  /** The last walk left timers to adopt: walk again at the next flush. */
+  get walkCut() {
+    return walkCut;
   },
   drain,
   scan,

@@ -152,7 +152,7 @@ export async function injectAgent(session: CdpSession, opts: InjectOptions): Pro
 
     const ping = setInterval(() => {
       void session
-        .send('Runtime.evaluate', { expression: `(a => a ? (a.ping(), 1) : 0)(globalThis.${AGENT_GLOBAL})`, returnByValue: true, silent: true })
+        .send('Runtime.evaluate', { expression: `(a => a ? (a.ping(${JSON.stringify(binding)}), 1) : 0)(globalThis.${AGENT_GLOBAL})`, returnByValue: true, silent: true })
         .then(p => {
           if (p.result?.value === 0 && !gone) {
             gone = true;
@@ -177,7 +177,7 @@ export async function injectAgent(session: CdpSession, opts: InjectOptions): Pro
         let restored = 0;
         const s = await session
           .send('Runtime.evaluate', {
-            expression: `(a => { try { delete globalThis[${JSON.stringify(binding)}]; } catch (e) {} return a ? a.stop(undefined, 'detached') : 0; })(globalThis.${AGENT_GLOBAL})`,
+            expression: `(a => { try { delete globalThis[${JSON.stringify(binding)}]; } catch (e) {} return a ? a.stop(undefined, 'detached', ${JSON.stringify(binding)}) : 0; })(globalThis.${AGENT_GLOBAL})`,
             returnByValue: true,
             silent: true,
           })
@@ -189,7 +189,7 @@ export async function injectAgent(session: CdpSession, opts: InjectOptions): Pro
     };
   } catch (err) {
     await session
-      .send('Runtime.evaluate', { expression: `(a => { try { delete globalThis[${JSON.stringify(binding)}]; } catch (e) {} if (a) a.stop(undefined, 'failed'); })(globalThis.${AGENT_GLOBAL})`, silent: true })
+      .send('Runtime.evaluate', { expression: `(a => { try { delete globalThis[${JSON.stringify(binding)}]; } catch (e) {} if (a) a.stop(undefined, 'failed', ${JSON.stringify(binding)}); })(globalThis.${AGENT_GLOBAL})`, silent: true })
       .catch(() => undefined);
     await cleanupBinding();
     throw err;

@@ -147,6 +147,8 @@ export class LiveModel {
       if (flags & 4) site.preexisting = true;
       const kind: TimerKind = flags & TIMER_INTERVAL ? 'interval' : 'timeout';
       const key = this.timerKey(threadId, id);
+      // Reported again: another host joined the agent, which then re-reports every live timer to all.
+      if (this.timers.has(key)) continue;
       const createdMs = at(createdAt);
       const recorded = this.buffer.addTimer({ id: key, siteId: site.site.id, kind, delayMs, threadId, createdMs, endMs: null, refed: Boolean(flags & TIMER_REFED) }, delta);
       const timer: TimerState = { id: key, site, kind, delayMs, createdMs, refed: Boolean(flags & TIMER_REFED), driftMs: 0, recorded };

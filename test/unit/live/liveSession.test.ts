@@ -121,7 +121,7 @@ test('live session: the agent removes itself when the host vanishes without deta
   assert.equal(await evaluate(again, 'fixture.guard._onTimeout.name'), 'idle');
 });
 
-test('live session: a second session on the same process takes over the running agent', async t => {
+test('live session: two sessions on one process both get every batch; the agent stays until the last one leaves', async t => {
   const target = await startTarget(t, file);
   await target.waitForOutput(/ready/);
   const conn = await target.connect();
@@ -130,9 +130,18 @@ test('live session: a second session on the same process takes over the running 
   const conn2 = await target.connect();
   const second = await startLiveSession(conn2);
   const busy = tagAt(file, 'busy');
+  const leak = tagAt(file, 'leak');
   const r = await reportWhere(second, 'busy fires in the second session', r => r.sites.some(s => s.line === busy.line && s.fired >= 3));
   assert.ok(r.sites.length > 0);
+  // The first session still gets batches while the second one watches, and after it has left.
+  const before = siteAt(first.report(), file, busy.line).fired;
+  await reportWhere(first, 'the first session keeps counting', r => siteAt(r, file, busy.line).fired >= before + 3);
+  const liveBefore = siteAt(first.report(), file, leak.line).live;
+  assert.equal(siteAt(first.report(), file, leak.line).created, liveBefore, 'the re-report for the second host counted no timer twice');
   await second.stop();
+  assert.equal(await evaluate(conn, `typeof globalThis.__timerscopeAgent`), 'object', 'the agent stays for the first session');
+  const after = siteAt(first.report(), file, busy.line).fired;
+  await reportWhere(first, 'the first session counts on after the second left', r => siteAt(r, file, busy.line).fired >= after + 3);
   await first.stop();
   assert.equal(await evaluate(conn, `typeof globalThis.__timerscopeAgent`), 'undefined');
 });
