@@ -152,6 +152,7 @@ function createAgent(req: Req) {
   /** The thread is exiting: a last batch, so that short programs are recorded to their end. */
   function onExit(): void {
     if (!running) return;
+    TimerTracker.exitDuringFire();
     const last = makeBatch();
     last.bye = 'the program exited';
     send(last);

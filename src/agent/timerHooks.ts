@@ -285,9 +285,13 @@ function trampolineFor(m: TimerMeta): Function {
       m.pend = undefined;
       // An interval never ends by firing: no bookkeeping after its callback.
       if (this._repeat) return Reflect.apply(cb, this, arguments);
+      const outer = firing;
+      firing = m;
+      firingStart = -1;
       try {
         return Reflect.apply(cb, this, arguments);
       } finally {
+        firing = outer;
         afterFire(m, this);
       }
     }
@@ -302,10 +306,15 @@ function trampolineFor(m: TimerMeta): Function {
     const start = env.now();
     let ok = false;
     let r: unknown;
+    const outer = firing;
+    firing = m;
+    firingStart = start;
+    firingScheduled = scheduled;
     try {
       r = Reflect.apply(cb, this, arguments);
       ok = true;
     } finally {
+      firing = outer;
       const end = env.now();
       if (!ok) flags |= FIRE_THREW;
       // Checked again: a callback may have run another timer's trampoline by hand.
@@ -326,6 +335,32 @@ function trampolineFor(m: TimerMeta): Function {
     if (r !== null && typeof r === 'object' && env.isPromise(r)) m.pend = r;
     return r;
   };
+}
+
+/**
+ * The timer whose callback runs now. A callback that calls `process.exit()` never returns: the agent's
+ * 'exit' listener finishes its fire record instead ({@link exitDuringFire}), so that the last batch
+ * shows that fire and the timeout as ended.
+ */
+let firing: TimerMeta | null = null;
+/** When the running fire is measured: its start and scheduled time; -1 when it is only counted. */
+let firingStart = -1;
+let firingScheduled = 0;
+
+function exitDuringFire(): void {
+  const m = firing;
+  if (!m) return;
+  firing = null;
+  if (firingStart >= 0 && ringLen < ringCap) {
+    const o = ringLen * 5;
+    ring[o] = m.id;
+    ring[o + 1] = firingScheduled;
+    ring[o + 2] = firingStart;
+    ring[o + 3] = env.now() - firingStart;
+    ring[o + 4] = 0;
+    ringT[ringLen++] = m;
+  }
+  if (m.timer && !m.timer._repeat) end(m, true);
 }
 
 /** After a callback: a timeout out of its list (not refreshed inside its callback) has ended. */
@@ -682,6 +717,8 @@ export const TimerTracker = {
   restore: (o: AnyTimer) => restoreOne(o),
   /** The real callback of a tracked Timeout (its `_onTimeout` is the agent's trampoline). */
   callbackOf: (o: unknown) => metaOf(o)?.cb,
+  /** The thread exits inside a callback: record that fire (see {@link exitDuringFire}). */
+  exitDuringFire,
   /** Adopts live timers not tracked yet (at most `max`); `late`: they were made after attach (sampled out). */
   walk: (lists: Record<string, any>, skip: unknown, late: boolean) => walk(lists, skip, late),
   /** Creations since the last walk that were not tracked (a walk would find the survivors). */

@@ -65,6 +65,16 @@ test('watch --launch on the TypeScript example: the leaking heartbeat at its .ts
   assert.ok(s.fired >= 12, `fired ${s.fired}`);
 });
 
+test('a program that exits inside a timer callback: the last report shows that timeout fired and ended', async () => {
+  const exiting = fixture('live-exit-in-callback.js');
+  const res = await runCli(['watch', '--launch', '--json', '--', 'node', exiting]);
+  assert.equal(res.code, 0, res.stderr);
+  const r = JSON.parse(res.stdout) as WatchReport;
+  const last = siteAt(r, exiting, tagAt(exiting, 'last').line);
+  assert.deepEqual([last.kind, last.callbackName, last.created, last.fired, last.live, last.cleared], ['timeout', 'lastOne', 1, 1, 0, 0]);
+  assert.ok(siteAt(r, exiting, tagAt(exiting, 'ticker').line).fired >= 5);
+});
+
 test('watch --launch --after skips the start-up: its timeout is not seen, the steady interval is adopted and measured', async () => {
   const after = fixture('live-after.js');
   const startup = tagAt(after, 'startup');
