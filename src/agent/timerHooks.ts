@@ -96,6 +96,9 @@ class TimerMeta {
   w = 1;
   /** Fires only counted (ring full), not yet added to the site. */
   nfire = 0;
+  /** While its callback runs measured: the fire's start and scheduled time (see {@link firing}); else -1. */
+  firingStart = -1;
+  firingScheduled = 0;
 }
 
 let env: TrackerEnv;
@@ -181,10 +184,11 @@ function setIdleStart(this: AnyTimer, v: unknown): void {
 
 /**
  * The same as {@link setIdleStart}, another function literal: fresh type feedback. Until the first
- * storm every creation takes the slow path, and V8 optimizes Node's timer code with it inlined; that
- * code then stays too big to inline the Timeout constructor into setTimeout (bench/overhead.ts: ~25%
- * slower timer churn). Installing this setter when sampling starts deoptimizes that code once; it is
- * optimized again from feedback in which the slow path is rare.
+ * storm every creation takes the slow path, and V8 optimizes Node's timer code with it inlined (in the
+ * profiles, the Timeout constructor was then no longer inlined into setTimeout). Installing this setter
+ * when sampling starts deoptimizes that code once, to be optimized again from feedback in which the slow
+ * path is rare. Measured gain small and within the noise (churn over CDP 0.67-0.70 before, 0.74-0.75
+ * after, three runs each): a hypothesis kept because it costs one deopt per session.
  */
 function setIdleStartSparse(this: AnyTimer, v: unknown): void {
   if (v === null && --countdown > 0) {
@@ -217,7 +221,7 @@ function idleStartSlow(t: AnyTimer, v: unknown): void {
   }
   const w = sampler.pick();
   countdown = sampler.gap;
-  if (!sparse && sampler.stride > 1) sampling();
+  sampling();
   new NaturalIdle(t);
   const m = new TimerMeta();
   m.w = w;
@@ -281,13 +285,13 @@ function trampolineFor(m: TimerMeta): Function {
       // Not measured: count the fire, skip the clocks (two performance.now() calls cost about as much as
       // Node's own work for a fire) and the overlap check. Interval-heavy programs spend most fires here.
       if (fireCountdown <= 0) dropped++;
-      if (m.nfire++ === 0) unrecorded.push(m);
+      countOnly(m);
       m.pend = undefined;
       // An interval never ends by firing: no bookkeeping after its callback.
       if (this._repeat) return Reflect.apply(cb, this, arguments);
       const outer = firing;
       firing = m;
-      firingStart = -1;
+      m.firingStart = -1;
       try {
         return Reflect.apply(cb, this, arguments);
       } finally {
@@ -308,8 +312,8 @@ function trampolineFor(m: TimerMeta): Function {
     let r: unknown;
     const outer = firing;
     firing = m;
-    firingStart = start;
-    firingScheduled = scheduled;
+    m.firingStart = start;
+    m.firingScheduled = scheduled;
     try {
       r = Reflect.apply(cb, this, arguments);
       ok = true;
@@ -318,17 +322,9 @@ function trampolineFor(m: TimerMeta): Function {
       const end = env.now();
       if (!ok) flags |= FIRE_THREW;
       // Checked again: a callback may have run another timer's trampoline by hand.
-      if (ringLen < ringCap) {
-        const o = ringLen * 5;
-        ring[o] = m.id;
-        ring[o + 1] = scheduled;
-        ring[o + 2] = start;
-        ring[o + 3] = end - start;
-        ring[o + 4] = flags;
-        ringT[ringLen++] = m;
-      } else {
+      if (!record(m, scheduled, start, end - start, flags)) {
         dropped++;
-        if (m.nfire++ === 0) unrecorded.push(m);
+        countOnly(m);
       }
       afterFire(m, this);
     }
@@ -343,24 +339,31 @@ function trampolineFor(m: TimerMeta): Function {
  * shows that fire and the timeout as ended.
  */
 let firing: TimerMeta | null = null;
-/** When the running fire is measured: its start and scheduled time; -1 when it is only counted. */
-let firingStart = -1;
-let firingScheduled = 0;
 
 function exitDuringFire(): void {
   const m = firing;
   if (!m) return;
   firing = null;
-  if (firingStart >= 0 && ringLen < ringCap) {
-    const o = ringLen * 5;
-    ring[o] = m.id;
-    ring[o + 1] = firingScheduled;
-    ring[o + 2] = firingStart;
-    ring[o + 3] = env.now() - firingStart;
-    ring[o + 4] = 0;
-    ringT[ringLen++] = m;
-  }
+  if (m.firingStart >= 0) record(m, m.firingScheduled, m.firingStart, env.now() - m.firingStart, 0);
   if (m.timer && !m.timer._repeat) end(m, true);
+}
+
+/** A fire record into the ring; false when the ring is full until the next flush. */
+function record(m: TimerMeta, scheduled: number, start: number, duration: number, flags: number): boolean {
+  if (ringLen >= ringCap) return false;
+  const o = ringLen * 5;
+  ring[o] = m.id;
+  ring[o + 1] = scheduled;
+  ring[o + 2] = start;
+  ring[o + 3] = duration;
+  ring[o + 4] = flags;
+  ringT[ringLen++] = m;
+  return true;
+}
+
+/** A fire counted for its site at the next flush, without a record. */
+function countOnly(m: TimerMeta): void {
+  if (m.nfire++ === 0) unrecorded.push(m);
 }
 
 /** After a callback: a timeout out of its list (not refreshed inside its callback) has ended. */
