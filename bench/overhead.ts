@@ -32,7 +32,7 @@ const arg = (name: string) => {
 const quick = process.argv.includes('--quick');
 const ROUNDS = Number(arg('--rounds') ?? (quick ? 2 : 6));
 const WINDOW_MS = Number(arg('--window') ?? (quick ? 500 : 1000));
-const WARMUP_MS = Math.round(WINDOW_MS * 0.3);
+const WARMUP_MS = Number(arg('--warmup') ?? Math.round(WINDOW_MS * 0.3));
 const jsonOut = arg('--json');
 const ALL_WORKLOADS = ['churn', 'intervals', 'promises', 'http'] as const;
 /** `--workloads churn,intervals`: a subset, e.g. while working on one of them. */

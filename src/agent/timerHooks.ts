@@ -68,6 +68,8 @@ function defineOwn(o: object, key: string, value: unknown): void {
   }
 }
 
+const GAP_UNKNOWN = 0.5;
+
 /** A tracked timer's bookkeeping (the timer itself only gets a trampoline as its `_onTimeout`). */
 class TimerMeta {
   id = 0;
@@ -99,6 +101,23 @@ class TimerMeta {
   /** While its callback runs measured: the fire's start and scheduled time (see {@link firing}); else -1. */
   firingStart = -1;
   firingScheduled = 0;
+  /**
+   * An interval running without its trampoline (see {@link planIntervals}): its `_onTimeout` is its own
+   * callback, and its fires are counted from how far its `_idleStart` moved.
+   */
+  bare = false;
+  /** Intervals: the `_idleStart` up to which its fires are counted. */
+  idle = -1;
+  /** Intervals: fires through the trampoline since {@link idle}. */
+  wf = 0;
+  /** Intervals: has the trampoline's turn (over the budget, the others go bare at their next fire). */
+  keep = false;
+  /**
+   * Intervals: mean time between fires over the period, from its last window with the trampoline (≥ 1;
+   * {@link GAP_UNKNOWN} before its first). A double from the start: a Smi field that later holds a double
+   * changes the class of every TimerMeta (V8 deoptimized the agent's code in the middle of a storm).
+   */
+  gap = GAP_UNKNOWN;
 }
 
 let env: TrackerEnv;
@@ -280,6 +299,12 @@ function trampolineFor(m: TimerMeta): Function {
     const cb = m.cb as Function;
     if (!active || this !== m.timer) return Reflect.apply(cb, this, arguments);
     if (m.li < 0) revive(m);
+    if (overBudget && !m.keep && this._repeat) {
+      // Nothing counted now: settle() counts this fire, from the `_idleStart` it was due from.
+      m.idle = this._idleStart;
+      goBare(m, this);
+      return Reflect.apply(cb, this, arguments);
+    }
     fireCount++;
     if (--fireCountdown > 0 || ringLen >= ringCap) {
       // Not measured: count the fire, skip the clocks (two performance.now() calls cost about as much as
@@ -288,7 +313,10 @@ function trampolineFor(m: TimerMeta): Function {
       countOnly(m);
       m.pend = undefined;
       // An interval never ends by firing: no bookkeeping after its callback.
-      if (this._repeat) return Reflect.apply(cb, this, arguments);
+      if (this._repeat) {
+        m.wf++;
+        return Reflect.apply(cb, this, arguments);
+      }
       const outer = firing;
       firing = m;
       m.firingStart = -1;
@@ -300,6 +328,7 @@ function trampolineFor(m: TimerMeta): Function {
       }
     }
     fireCountdown = fireStride === 1 ? 1 : 1 + Math.floor(Math.random() * (2 * fireStride - 1));
+    if (this._repeat) m.wf++;
     let flags = 0;
     const pending = m.pend;
     if (pending !== undefined) {
@@ -430,7 +459,14 @@ function refreshed(m: TimerMeta): void {
 let originalRefresh: Function | undefined;
 const refreshHook = {
   refresh(this: AnyTimer) {
+    // A refreshed interval's `_idleStart` jumps to now: its fires up to here are counted first.
+    const b = active && this._repeat ? metaOf(this) : undefined;
+    if (b && b.bare && b.timer === this) settle(b, this._idleStart);
     const r = Reflect.apply(originalRefresh!, this, arguments);
+    if (b && b.timer === this) {
+      b.idle = this._idleStart;
+      b.wf = 0;
+    }
     if (active) {
       const m = metaOf(this);
       if (m && m.timer === this) {
@@ -485,8 +521,161 @@ function checkLive(): void {
   for (let i = live.length - 1; i >= 0; i--) {
     const m = live[i];
     const t = m.timer!;
-    if (t._onTimeout !== m.tramp || t._destroyed === true) end(m, false);
+    if (t._onTimeout !== (m.bare ? m.cb : m.tramp) || t._destroyed === true) {
+      // A cleared interval keeps the `_idleStart` of its last fire.
+      if (m.bare) settle(m, t._idleStart);
+      end(m, false);
+    }
   }
+}
+
+// ---- intervals without trampolines ----
+
+/**
+ * Interval fires through trampolines per flush at most. A trampoline is a call Node cannot inline:
+ * an interval-heavy program (thousands of 1-5 ms intervals) ran about a quarter slower with one on every
+ * interval, and Node's re-arm already tells what a count needs: each fire sets `_idleStart` to the loop
+ * time the fire started, so an interval fired about (Δ `_idleStart`) / (period × its mean gap ratio)
+ * times. Past this budget, intervals take turns: a few keep their trampoline (exact counts, lateness,
+ * callback time, overlaps), the others run bare and are counted from `_idleStart`.
+ */
+const INTERVAL_FIRES_PER_FLUSH = 1000;
+/** Where the next flush's turn starts in {@link live}. */
+let turn = 0;
+/** The last flush found more interval fires than the budget: new intervals go bare at their first fire. */
+let overBudget = false;
+let lastPlan = -1;
+/** Bare intervals (their `_onTimeout` is not a trampoline, so {@link trampolines} does not know them). */
+let bareTimers = new WeakMap<object, TimerMeta>();
+
+/**
+ * This flush's gap ratio per period, from the intervals that had their trampoline over the window: they
+ * share Node's list and the loop's timing with the bare ones of the same period, and lateness changes
+ * with load (a ratio learnt at creation undercounted by a fifth in steady state).
+ */
+const gapByPeriod = new Map<number, { span: number; fires: number }>();
+
+/** Counts the fires of a bare interval up to `idleStart` (its last fire's start). */
+function settle(m: TimerMeta, idleStart: unknown): void {
+  if (typeof idleStart !== 'number') return;
+  const d = idleStart - m.idle;
+  if (m.idle < 0 || !(d > 0)) {
+    m.idle = idleStart;
+    return;
+  }
+  const period = Math.max(1, m.timer!._repeat || m.delay);
+  const g = gapByPeriod.get(period);
+  if (g && g.fires >= 3) m.gap = Math.min(100, Math.max(1, g.span / (g.fires * period)));
+  const n = Math.max(1, Math.round(d / (period * Math.max(1, m.gap))));
+  countsOf(classify(m)).fired += n * m.w;
+  m.idle = idleStart;
+}
+
+function goBare(m: TimerMeta, t: AnyTimer): void {
+  if (m.bare || t._onTimeout !== m.tramp) return;
+  try {
+    t._onTimeout = m.cb;
+  } catch {
+    return;
+  }
+  m.bare = true;
+  m.keep = false;
+  bareTimers.set(t, m);
+}
+
+function goTrampoline(m: TimerMeta, t: AnyTimer): void {
+  if (!m.bare || t._onTimeout !== m.cb) return;
+  try {
+    t._onTimeout = m.tramp;
+  } catch {
+    return;
+  }
+  m.bare = false;
+  m.wf = 0;
+  bareTimers.delete(t);
+}
+
+function keepTrampoline(m: TimerMeta, t: AnyTimer): void {
+  goTrampoline(m, t);
+  m.keep = true;
+}
+
+/**
+ * Once per flush, after {@link checkLive}: counts bare intervals' fires, learns each trampolined interval's
+ * gap ratio, and gives the trampolines (at most {@link INTERVAL_FIRES_PER_FLUSH} expected fires) to the
+ * next intervals in turn. Below the budget every interval keeps its trampoline: nothing changes for them.
+ */
+function planIntervals(): void {
+  const now = env.now();
+  const dt = lastPlan < 0 ? 100 : Math.max(1, now - lastPlan);
+  lastPlan = now;
+  const n = live.length;
+  let total = 0;
+  let bare = 0;
+  gapByPeriod.clear();
+  for (let i = 0; i < n; i++) {
+    const m = live[i];
+    const t = m.timer!;
+    const period = t._repeat;
+    if (!(period > 0)) continue;
+    total += dt / Math.max(1, period);
+    // Turns are given anew below.
+    m.keep = false;
+    if (m.bare) {
+      bare++;
+      continue;
+    }
+    const idle = t._idleStart;
+    if (typeof idle !== 'number') continue;
+    // The first window starts at the timer's creation (its first arm).
+    const from = m.idle >= 0 ? m.idle : m.created;
+    if (m.wf > 0 && idle > from) {
+      m.gap = Math.min(100, Math.max(1, (idle - from) / (m.wf * period)));
+      let g = gapByPeriod.get(period);
+      if (!g) gapByPeriod.set(period, (g = { span: 0, fires: 0 }));
+      g.span += idle - from;
+      g.fires += m.wf;
+    }
+    m.idle = idle;
+    m.wf = 0;
+  }
+  if (bare > 0) for (let i = 0; i < n; i++) if (live[i].bare) settle(live[i], live[i].timer!._idleStart);
+  overBudget = total > INTERVAL_FIRES_PER_FLUSH;
+  if (!overBudget) {
+    for (let i = 0; i < n; i++) if (live[i].timer!._repeat > 0) keepTrampoline(live[i], live[i].timer!);
+    return;
+  }
+  // Over budget. Slow intervals first (a period of a flush or more: at most a fire each, and the ones whose
+  // every fire matters, heartbeats), then the turn goes round the others from where the last flush stopped.
+  if (turn >= n) turn = 0;
+  let budget = INTERVAL_FIRES_PER_FLUSH;
+  for (let i = 0; i < n; i++) {
+    const m = live[i];
+    const t = m.timer!;
+    const cost = dt / Math.max(1, t._repeat);
+    if (t._repeat > 0 && cost <= 1 && cost <= budget) {
+      budget -= cost;
+      keepTrampoline(m, t);
+    }
+  }
+  let next = -1;
+  for (let k = 0; k < n; k++) {
+    const i = (turn + k) % n;
+    const m = live[i];
+    const t = m.timer!;
+    const period = t._repeat;
+    if (!(period > 0) || m.keep) continue;
+    const cost = dt / Math.max(1, period);
+    // Not bare before its gap ratio is known (its first window with the trampoline), whatever the budget.
+    if (cost <= budget || (m.gap === GAP_UNKNOWN && !m.bare)) {
+      budget -= cost;
+      keepTrampoline(m, t);
+    } else {
+      if (next < 0) next = i;
+      goBare(m, t);
+    }
+  }
+  turn = next < 0 ? 0 : next;
 }
 
 type Batch = {
@@ -500,6 +689,7 @@ function drain(batch: Batch): void {
   flushNo++;
   // O(live): past 20,000 tracked timers, clears and refreshes are looked for every 5th flush.
   if (live.length <= 20000 || flushNo % 5 === 0) checkLive();
+  planIntervals();
   const timers: [number, number, number, number, number][] = [];
   for (let i = 0; i < winLen; i++) {
     const m = win[i]!;
@@ -588,7 +778,7 @@ function scan(now: number, finishedAt: (req: number) => number | undefined): voi
 function metaOf(o: unknown): TimerMeta | undefined {
   if (typeof o !== 'object' || o === null) return undefined;
   const cb = (o as AnyTimer)._onTimeout;
-  return typeof cb === 'function' ? trampolines.get(cb) : undefined;
+  return typeof cb === 'function' ? (trampolines.get(cb) ?? bareTimers.get(o)) : undefined;
 }
 
 /**
@@ -641,6 +831,7 @@ function adoptOne(o: AnyTimer, late = false): boolean {
 function restoreOne(o: AnyTimer): boolean {
   const m = metaOf(o);
   if (!m || m.timer !== o) return false;
+  m.bare = false;
   try {
     o._onTimeout = m.cb;
     return o._onTimeout === m.cb;
@@ -664,6 +855,10 @@ export const TimerTracker = {
     ringT = new Array(ringCap);
     win = new Array(Math.min(winCap, 1024));
     trampolines = new WeakMap();
+    bareTimers = new WeakMap();
+    turn = 0;
+    lastPlan = -1;
+    overBudget = false;
     const acc: Record<string, (this: AnyTimer, v: unknown) => void> = { _idleStart: setIdleStart, _onTimeout: setOnTimeout };
     for (const k of HOOKED) {
       descriptors.set(k, Object.getOwnPropertyDescriptor(proto, k));

@@ -186,12 +186,20 @@ export async function openTarget(opts: ConnectOptions): Promise<TargetConnection
   const closedPromise = new Promise<void>(resolve => {
     const done = () => ((closed = true), resolve());
     client.on('disconnect', done);
-    child?.once('exit', done).once(EXITING, () => {
+    // The program's exit can be seen before the last messages it wrote to the socket (a final batch from an
+    // 'exit' listener) are read: the socket's own close comes after them, so that is what ends the session,
+    // with a bound in case the socket outlives the process.
+    child?.once('exit', () => setTimeout(done, 2000).unref()).once(EXITING, () => {
       // The program has finished and waits for our session to close; Node prints an uncaught exception only
-      // after that, then exits with its own code (close() lets it, instead of killing it).
+      // after that, then exits with its own code (close() lets it, instead of killing it). Its stderr line can
+      // come before what it sent on the socket (the agent's last batch): one round trip first, since replies
+      // come in order after everything sent before them.
       exiting = true;
-      done();
-      void client.close().catch(() => undefined);
+      const roundTrip = client.send('Runtime.evaluate', { expression: '0', silent: true }).catch(() => undefined);
+      void Promise.race([roundTrip, new Promise(r => setTimeout(r, 1000).unref())]).then(() => {
+        done();
+        void client.close().catch(() => undefined);
+      });
     });
   });
   if (child && !opts.launch?.keep) {

@@ -291,7 +291,10 @@ test('two processes at once: each named in the tree, "2 processes" in the status
     const processRow = (pid: number) => async () => (await ui.sidebarRows()).find(r => r.startsWith(`app.js (pid ${pid}) `));
     await until(async () => Boolean((await processRow(a.child.pid!)()) && (await processRow(b.child.pid!)())), 'both processes in the tree', 20_000);
     b.child.kill('SIGKILL');
-    await until(async () => /\bexited$/.test((await processRow(b.child.pid!)()) ?? ''), 'the killed process listed as exited', 45_000)
+    // Two steps, so that a failure says which one lagged: the session noticing the exit, then the tree.
+    await until(async () => (await ui.sessions()).some(s => s.pid === b.child.pid && s.state === 'exited'), 'the killed process\'s session to end', 45_000)
+      .catch(async err => assert.fail(`${err.message}: ${JSON.stringify(await ui.sessions())}`));
+    await until(async () => /\bexited$/.test((await processRow(b.child.pid!)()) ?? ''), 'the killed process listed as exited', 20_000)
       .catch(async err => assert.fail(`${err.message}: ${JSON.stringify(await ui.sidebarRows())} ${JSON.stringify(await ui.sessions())}`));
     assert.match((await processRow(a.child.pid!)()) ?? '', /\blive$/);
     // Detach with several sessions asks which: pick "All processes".
