@@ -10,12 +10,12 @@
  *   proto-touched  an inert accessor on Timeout.prototype, nothing else: what V8's re-optimization of
  *                Node's timer code costs any tool that hooks the prototype (the floor for `agent`)
  * Each round measures every workload under every condition back to back (each window preceded by an
- * unmeasured warm-up of 30% of its length), alternating the order of the conditions between rounds; a
+ * unmeasured warm-up, 30% of its length unless --warmup MS), alternating the order of the conditions between rounds; a
  * ratio is a condition's throughput over the baseline of the same round, and the table shows the median
  * over rounds (min-max after it), per wall-clock second and per second of the target's CPU time (steadier
  * on a shared machine; the interval workload's wall throughput is bounded by its periods). Worker threads
  * are not watched (`workers: false`): the workload has none. 2 cores shared with other work: expect noise.
- *   node --import tsx bench/overhead.ts [--quick] [--rounds N] [--window MS] [--workloads a,b] [--json FILE]
+ *   node --import tsx bench/overhead.ts [--quick] [--rounds N] [--window MS] [--warmup MS] [--workloads a,b] [--json FILE]
  * Targets: agent ≥ 0.90 on churn and ≥ 0.95 elsewhere, detached = none, async_hooks slower than agent.
  */
 import { execSync } from 'node:child_process';

@@ -152,6 +152,8 @@ const FIRES_MEASURED_PER_FLUSH = 256;
 let fireCount = 0;
 let fireStride = 1;
 let fireCountdown = 1;
+/** Per site: the last flush in which one of its fires was measured. */
+let measuredAt: number[] = [];
 /** Timers with fires that were only counted since the last flush (each once). */
 const unrecorded: TimerMeta[] = [];
 const counts: SiteCounts[] = [];
@@ -306,7 +308,10 @@ function trampolineFor(m: TimerMeta): Function {
       return Reflect.apply(cb, this, arguments);
     }
     fireCount++;
-    if (--fireCountdown > 0 || ringLen >= ringCap) {
+    // A site's first fire in a flush is always measured: a heartbeat beside thousands of fast fires would
+    // otherwise rarely be (the countdown samples fires, not sites).
+    const fresh = m.site >= 0 && measuredAt[m.site] !== flushNo;
+    if ((--fireCountdown > 0 && !fresh) || ringLen >= ringCap) {
       // Not measured: count the fire, skip the clocks (two performance.now() calls cost about as much as
       // Node's own work for a fire) and the overlap check. Interval-heavy programs spend most fires here.
       if (fireCountdown <= 0) dropped++;
@@ -327,7 +332,8 @@ function trampolineFor(m: TimerMeta): Function {
         afterFire(m, this);
       }
     }
-    fireCountdown = fireStride === 1 ? 1 : 1 + Math.floor(Math.random() * (2 * fireStride - 1));
+    if (fireCountdown <= 0) fireCountdown = fireStride === 1 ? 1 : 1 + Math.floor(Math.random() * (2 * fireStride - 1));
+    if (m.site >= 0) measuredAt[m.site] = flushNo;
     if (this._repeat) m.wf++;
     let flags = 0;
     const pending = m.pend;
@@ -856,6 +862,7 @@ export const TimerTracker = {
     win = new Array(Math.min(winCap, 1024));
     trampolines = new WeakMap();
     bareTimers = new WeakMap();
+    measuredAt = [];
     turn = 0;
     lastPlan = -1;
     overBudget = false;

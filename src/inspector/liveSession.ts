@@ -134,6 +134,7 @@ export async function startLiveSession(
       });
     } catch (err) {
       threads.delete(th);
+      th.sites.dispose();
       throw err;
     }
     const hello = th.agent.hello;
@@ -186,6 +187,7 @@ export async function startLiveSession(
           s => {
             for (const th of threads) if (th.session === s) {
               threads.delete(th);
+              th.sites.dispose();
               if (th.threadId !== undefined) model.endThread(th.threadId);
             }
           },
@@ -229,6 +231,7 @@ export async function startLiveSession(
         const all = [...threads].sort((a, b) => (a === main ? 1 : 0) - (b === main ? 1 : 0));
         for (const th of all) restored += await (th.agent?.stop() ?? Promise.resolve(0)).catch(() => 0);
         await Promise.all(all.map(th => th.queue));
+        for (const th of all) th.sites.dispose();
         // A last sample, so that the final report's trends include the agent's last batch.
         if (!ended) model.tick({});
         await workers?.stop().catch(() => undefined);

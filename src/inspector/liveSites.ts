@@ -24,14 +24,25 @@ export class LiveSiteResolver {
   private collecting: Promise<void> | undefined;
   private readonly indexes = new Map<string, Promise<ScriptIndex | undefined>>();
 
+  private readonly onParsed = (e: { url: string }) => {
+    if (e.url) this.known.add(urlToPath(e.url) ?? e.url);
+  };
+  private readonly off: () => void;
+
   constructor(
     private readonly client: CDP.Client,
     readonly resolver: SourceResolver,
   ) {
     // Remember every script URL V8 reports (during our own short Debugger rounds, or anyone else's).
-    (client as unknown as { on(e: string, h: (p: { url: string }) => void): void }).on('Debugger.scriptParsed', e => {
-      if (e.url) this.known.add(urlToPath(e.url) ?? e.url);
-    });
+    // A connection's client is an EventEmitter; a worker's session client returns its own unsubscribe.
+    const c = client as unknown as { on(e: string, h: (p: { url: string }) => void): unknown; removeListener?(e: string, h: unknown): void };
+    const r = c.on('Debugger.scriptParsed', this.onParsed);
+    this.off = typeof r === 'function' ? (r as () => void) : () => c.removeListener?.('Debugger.scriptParsed', this.onParsed);
+  }
+
+  /** The session ended: stop listening (a connection outlives many sessions: attach, detach, attach…). */
+  dispose(): void {
+    this.off();
   }
 
   /**

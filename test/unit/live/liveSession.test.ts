@@ -145,3 +145,17 @@ test('live session: two sessions on one process both get every batch; the agent 
   await first.stop();
   assert.equal(await evaluate(conn, `typeof globalThis.__timerscopeAgent`), 'undefined');
 });
+
+test('attach and detach many times on one connection: no listener is left behind on it', async t => {
+  const target = await startTarget(t, file);
+  await target.waitForOutput(/ready/);
+  const conn = await target.connect();
+  const client = conn.client as unknown as { listenerCount(e: string): number };
+  const count = () => client.listenerCount('Debugger.scriptParsed') + client.listenerCount('Runtime.bindingCalled');
+  const first = await startLiveSession(conn);
+  await first.stop();
+  const after1 = count();
+  for (let i = 0; i < 5; i++) await (await startLiveSession(conn)).stop();
+  // The extension keeps one connection per process while the user attaches and detaches.
+  assert.equal(count(), after1, 'listeners grew with each session');
+});
