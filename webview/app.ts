@@ -43,6 +43,8 @@ export class TimelineApp {
   selection: { startMs: number; endMs: number } | null = null;
   hoverLane = -1;
   hydrated = false;
+  /** `frames` when the last hydrate arrived: lanes are rebuilt at the next frame, not at the message. */
+  framesAtHydrate = 0;
   /** Why the live session ended (shown in the status line), or ''. */
   ended = '';
   frames = 0;
@@ -95,6 +97,7 @@ export class TimelineApp {
         this.store.load(m.recording);
         this.live = m.live;
         this.hydrated = true;
+        this.framesAtHydrate = this.frames;
         this.pausedAt = null;
         this.ended = '';
         if (!restoring) {

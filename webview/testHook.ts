@@ -11,7 +11,8 @@ import { LABEL_WIDTH } from './viewport';
 export function installTestHook(app: TimelineApp): void {
   const rect = (): DOMRect => app.chrome.canvas.getBoundingClientRect();
   const hook = {
-    ready: (): boolean => app.hydrated && app.frames > 0,
+    /** Hydrated and drawn since (a frame from before the hydrate still shows the empty lanes). */
+    ready: (): boolean => app.hydrated && app.frames > app.framesAtHydrate,
     /** Paints synchronously (tests call it before reading pixels). */
     render: (): void => app.render(),
     lanes: () => {
