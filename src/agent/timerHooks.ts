@@ -112,6 +112,8 @@ class TimerMeta {
   wf = 0;
   /** Intervals: has the trampoline's turn (over the budget, the others go bare at their next fire). */
   keep = false;
+  /** Intervals: the flush in which it was last refreshed. */
+  refreshedAt = -10;
   /**
    * Intervals: mean time between fires over the period, from its last window with the trampoline (≥ 1;
    * {@link GAP_UNKNOWN} before its first). A double from the start: a Smi field that later holds a double
@@ -301,12 +303,6 @@ function trampolineFor(m: TimerMeta): Function {
     const cb = m.cb as Function;
     if (!active || this !== m.timer) return Reflect.apply(cb, this, arguments);
     if (m.li < 0) revive(m);
-    if (overBudget && !m.keep && this._repeat) {
-      // Nothing counted now: settle() counts this fire, from the `_idleStart` it was due from.
-      m.idle = this._idleStart;
-      goBare(m, this);
-      return Reflect.apply(cb, this, arguments);
-    }
     fireCount++;
     // A site's first fire in a flush is always measured: a heartbeat beside thousands of fast fires would
     // otherwise rarely be (the countdown samples fires, not sites).
@@ -470,6 +466,10 @@ const refreshHook = {
     if (b && b.bare && b.timer === this) settle(b, this._idleStart);
     const r = Reflect.apply(originalRefresh!, this, arguments);
     if (b && b.timer === this) {
+      // Refreshed (often from its own callback, before Node re-arms it from the fire's start): its
+      // `_idleStart` no longer tells its fires, so it counts through its trampoline again.
+      b.refreshedAt = flushNo;
+      keepTrampoline(b, this);
       b.idle = this._idleStart;
       b.wf = 0;
     }
@@ -546,6 +546,8 @@ function checkLive(): void {
  * callback time, overlaps), the others run bare and are counted from `_idleStart`.
  */
 const INTERVAL_FIRES_PER_FLUSH = 1000;
+/** Over the budget, intervals expected to fire at most this often per flush keep their trampoline first. */
+const FEW_FIRES_PER_FLUSH = 5;
 /** Where the next flush's turn starts in {@link live}. */
 let turn = 0;
 /** The last flush found more interval fires than the budget: new intervals go bare at their first fire. */
@@ -559,7 +561,29 @@ let bareTimers = new WeakMap<object, TimerMeta>();
  * share Node's list and the loop's timing with the bare ones of the same period, and lateness changes
  * with load (a ratio learnt at creation undercounted by a fifth in steady state).
  */
-const gapByPeriod = new Map<number, { span: number; fires: number }>();
+const gapByPeriod = new Map<number, { span: number; fires: number; base: number }>();
+/** Intervals of every site keep their trampoline, in turn, over the budget. */
+const SITE_SAMPLE = 2;
+
+/**
+ * Gap ratios are per site and period (its callbacks make its fires as late as they are; one line can make
+ * intervals of several periods), and per period alone (key -period).
+ */
+function gapKey(m: TimerMeta, period: number): number {
+  return m.site >= 0 ? m.site * 2097152 + Math.min(period, 2097151) : -period;
+}
+/**
+ * The last gap ratio learnt per period (a period none of this flush's trampolined intervals has keeps
+ * its last one). No upper bound: in a saturated loop a 1 ms interval fires every few hundred ms.
+ */
+const knownGap = new Map<number, number>();
+/** Mean lateness of a fire (ms) over this flush's trampolined intervals, for periods without a gap of their own; -1: none. */
+let loopLate = -1;
+
+/** Expected fires of an interval in `dt` ms: fewer than dt / period when its fires are late. */
+function costOf(m: TimerMeta, period: number, dt: number): number {
+  return dt / (Math.max(1, period) * Math.max(1, m.gap));
+}
 
 /** Counts the fires of a bare interval up to `idleStart` (its last fire's start). */
 function settle(m: TimerMeta, idleStart: unknown): void {
@@ -570,10 +594,20 @@ function settle(m: TimerMeta, idleStart: unknown): void {
     return;
   }
   const period = Math.max(1, m.timer!._repeat || m.delay);
-  const g = gapByPeriod.get(period);
-  if (g && g.fires >= 3) m.gap = Math.min(100, Math.max(1, g.span / (g.fires * period)));
-  const n = Math.max(1, Math.round(d / (period * Math.max(1, m.gap))));
-  countsOf(classify(m)).fired += n * m.w;
+  const g = knownGap.get(gapKey(m, period)) ?? knownGap.get(-period);
+  if (g !== undefined) m.gap = g;
+  // No interval of this period kept its trampoline: its fires are as late as the others' (the loop's delay).
+  else if (loopLate >= 0) m.gap = (period + loopLate) / period;
+  // At least one fire moved it, and consecutive fires are a period apart at least.
+  const n = Math.min(Math.floor(d / period), Math.max(1, Math.round(d / (period * Math.max(1, m.gap)))));
+  if (n <= 0) {
+    m.idle = idleStart;
+    return;
+  }
+  // Counted like a trampoline's counted fires: added to its site by drain() after the new timers are
+  // classified (a site given here, before drain() counts a new timer's creation, counted its clear twice).
+  if (m.nfire === 0) unrecorded.push(m);
+  m.nfire += n;
   m.idle = idleStart;
 }
 
@@ -624,7 +658,7 @@ function planIntervals(): void {
     const t = m.timer!;
     const period = t._repeat;
     if (!(period > 0)) continue;
-    total += dt / Math.max(1, period);
+    total += costOf(m, period, dt);
     // Turns are given anew below.
     m.keep = false;
     if (m.bare) {
@@ -635,31 +669,64 @@ function planIntervals(): void {
     if (typeof idle !== 'number') continue;
     // The first window starts at the timer's creation (its first arm).
     const from = m.idle >= 0 ? m.idle : m.created;
-    if (m.wf > 0 && idle > from) {
-      m.gap = Math.min(100, Math.max(1, (idle - from) / (m.wf * period)));
-      let g = gapByPeriod.get(period);
-      if (!g) gapByPeriod.set(period, (g = { span: 0, fires: 0 }));
-      g.span += idle - from;
-      g.fires += m.wf;
+    // A refreshed interval's `_idleStart` says nothing about the time between its fires.
+    if (m.wf > 0 && idle > from && flushNo - m.refreshedAt > 1) {
+      m.gap = Math.max(1, (idle - from) / (m.wf * period));
+      // Per site, and per period for the site's new intervals not classified yet.
+      for (const key of m.site >= 0 ? [gapKey(m, period), -period] : [-period]) {
+        let g = gapByPeriod.get(key);
+        if (!g) gapByPeriod.set(key, (g = { span: 0, fires: 0, base: 0 }));
+        g.span += idle - from;
+        g.fires += m.wf;
+        g.base += m.wf * period;
+      }
     }
     m.idle = idle;
     m.wf = 0;
   }
+  let lateSum = 0;
+  let lateFires = 0;
+  for (const [key, g] of gapByPeriod) {
+    if (g.fires < 3) continue;
+    knownGap.set(key, Math.max(1, g.span / g.base));
+    // Periods only (sites count the same fires again).
+    if (key < 0) {
+      lateSum += Math.max(0, g.span - g.base);
+      lateFires += g.fires;
+    }
+  }
+  if (lateFires >= 3) loopLate = lateSum / lateFires;
+  if (knownGap.size > 1000) knownGap.clear();
   if (bare > 0) for (let i = 0; i < n; i++) if (live[i].bare) settle(live[i], live[i].timer!._idleStart);
   overBudget = total > INTERVAL_FIRES_PER_FLUSH;
   if (!overBudget) {
     for (let i = 0; i < n; i++) if (live[i].timer!._repeat > 0) keepTrampoline(live[i], live[i].timer!);
     return;
   }
-  // Over budget. Slow intervals first (a period of a flush or more: at most a fire each, and the ones whose
-  // every fire matters, heartbeats), then the turn goes round the others from where the last flush stopped.
+  // Over budget. Intervals that fire a few times a flush at most keep theirs first (heartbeats, whose
+  // every fire matters, and intervals slowed down by long callbacks: estimates are worst for those), then
+  // the turn goes round the others from where the last flush stopped.
   if (turn >= n) turn = 0;
   let budget = INTERVAL_FIRES_PER_FLUSH;
+  // First a few of every site, in turn: each site keeps measured fires, and a gap ratio of its own for its
+  // bare intervals (their callbacks make them as late as they are).
+  const perSite = new Map<number, number>();
+  for (let k = 0; k < n; k++) {
+    const m = live[(turn + k) % n];
+    const t = m.timer!;
+    if (!(t._repeat > 0)) continue;
+    const key = gapKey(m, t._repeat);
+    const had = perSite.get(key) ?? 0;
+    if (had >= SITE_SAMPLE) continue;
+    perSite.set(key, had + 1);
+    budget -= costOf(m, t._repeat, dt);
+    keepTrampoline(m, t);
+  }
   for (let i = 0; i < n; i++) {
     const m = live[i];
     const t = m.timer!;
-    const cost = dt / Math.max(1, t._repeat);
-    if (t._repeat > 0 && cost <= 1 && cost <= budget) {
+    const cost = costOf(m, t._repeat, dt);
+    if (t._repeat > 0 && !m.keep && cost <= FEW_FIRES_PER_FLUSH && cost <= budget) {
       budget -= cost;
       keepTrampoline(m, t);
     }
@@ -671,9 +738,10 @@ function planIntervals(): void {
     const t = m.timer!;
     const period = t._repeat;
     if (!(period > 0) || m.keep) continue;
-    const cost = dt / Math.max(1, period);
-    // Not bare before its gap ratio is known (its first window with the trampoline), whatever the budget.
-    if (cost <= budget || (m.gap === GAP_UNKNOWN && !m.bare)) {
+    const cost = costOf(m, period, dt);
+    // Not bare before its gap ratio is known (its first window with the trampoline), nor while it is being
+    // refreshed (a refresh moves `_idleStart` by less than a period), whatever the budget.
+    if (cost <= budget || (m.gap === GAP_UNKNOWN && !m.bare) || flushNo - m.refreshedAt <= 2) {
       budget -= cost;
       keepTrampoline(m, t);
     } else {
@@ -863,6 +931,8 @@ export const TimerTracker = {
     trampolines = new WeakMap();
     bareTimers = new WeakMap();
     measuredAt = [];
+    knownGap.clear();
+    loopLate = -1;
     turn = 0;
     lastPlan = -1;
     overBudget = false;

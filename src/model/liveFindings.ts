@@ -54,7 +54,9 @@ export function computeFindings(model: LiveModel, th: LiveThresholds): Finding[]
       // Counted: ref'd intervals and long timeouts alive for keepaliveMinAgeMs or more (not the ones about to fire).
       add('keepalive', 'info', `${keepalive} ref'd ${what} timer(s), alive ${fmt(th.keepaliveMinAgeMs / 1000)} s or more, keep the process alive`);
     }
-    if (s.maxCreatedPerSec > th.churnPerSecond) {
+    // Churn is timers made and thrown away: a site whose timers mostly stay alive (intervals started once,
+    // timers adopted at attach) is not churning, however fast it created them.
+    if (s.maxCreatedPerSec > th.churnPerSecond && s.live * 2 < s.created) {
       add('churn', 'warning', `${s.maxCreatedPerSec} timers created per second at peak (${s.created} in all, ${s.refreshed} refreshes): reuse one timer with refresh() or debounce`);
     }
     const fires = s.duration.count;

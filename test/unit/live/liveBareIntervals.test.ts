@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startLiveSession } from '../../../src/inspector/liveSession';
 import { startTarget, until } from '../../helpers/targets';
-import { describeReport, evaluateIn, fixture, reportWhere, siteAt, tagAt } from './liveHelpers';
+import { describeReport, evaluateIn, findingsAt, fixture, reportWhere, siteAt, tagAt } from './liveHelpers';
 
 const file = fixture('live-bare-intervals.js');
 
@@ -27,6 +27,8 @@ test('600 fast intervals: most run bare, their fires are counted within 10%; the
     const f = r.sites.find(x => x.line === fast.line);
     return !!s && s.fired >= 6 && !!f && f.fired > 20000;
   }, 45000);
+  // 600 intervals started at once and all alive are not churn (churn is timers made and thrown away).
+  assert.deepEqual(findingsAt(running, file, fast.line, 'churn'), [], describeReport(running));
   const s = siteAt(running, file, slow.line);
   // Measured through its trampoline: callback time and lateness, not only counts.
   assert.ok(s.callbackMs.p50 >= 25 && s.callbackMs.p50 < 200, describeReport(running));
@@ -55,4 +57,37 @@ test('detach with bare intervals running: every one is on its own callback and t
   const f0 = await evaluateIn<number>(conn, 'fast.fires');
   await until('the intervals still firing after detach', async () => (await evaluateIn<number>(conn, 'fast.fires')) > f0 + 1000 || undefined, 10000);
   await evaluateIn(conn, 'stopFast(300)');
+});
+
+test('over the budget: self-refreshing, self-clearing and constantly replaced intervals are counted, live never below 0', async t => {
+  const mixed = fixture('live-bare-mixed.js');
+  const target = await startTarget(t, mixed);
+  await target.waitForOutput(/ready/);
+  const conn = await target.connect();
+  const live = await startLiveSession(conn);
+  t.after(() => live.stop().catch(() => undefined));
+  const line = (tag: string) => tagAt(mixed, tag).line;
+  await reportWhere(live, 'the load intervals firing', r => r.sites.some(s => s.line === line('load') && s.fired > 50000), 30000);
+  await evaluateIn(conn, 'start()');
+  let lowest = Infinity;
+  await reportWhere(live, 'the self-clearing intervals all cleared and the pool replaced 2,000 times', r => {
+    const p = r.sites.find(s => s.line === line('pool'));
+    if (p) lowest = Math.min(lowest, p.live);
+    const c = r.sites.find(s => s.line === line('selfClearing'));
+    return !!p && p.created >= 2300 && !!c && c.live === 0 && c.cleared === 200;
+  }, 45000);
+  await evaluateIn(conn, 'stopPool()');
+  const truth = await evaluateIn<Record<string, number>>(conn, 'truth');
+  const done = await reportWhere(live, 'the pool seen cleared', r => r.sites.some(s => s.line === line('pool') && s.live === 0), 20000);
+  // The refreshing intervals still run: their count in the report lies between the truth before and after it.
+  const truthAfter = await evaluateIn<Record<string, number>>(conn, 'truth');
+  assert.ok(lowest >= 0, `the pool site's live count went to ${lowest}`);
+  const pool = siteAt(done, mixed, line('pool'));
+  assert.deepEqual([pool.created, pool.cleared], [truth.poolCreated, truth.poolCleared], describeReport(done));
+  // Fires that happen after this report are not in it: compare with the truth read just before.
+  for (const [tag, key] of [['refreshing', 'refreshing'], ['selfClearing', 'selfClearing'], ['pool', 'pool']] as const) {
+    const s = siteAt(done, mixed, line(tag));
+    t.diagnostic(`${tag}: ${s.fired} fires counted, ${truth[key]}-${truthAfter[key]} run`);
+    assert.ok(s.fired >= truth[key] * 0.9 && s.fired <= truthAfter[key] * 1.1, `${tag}: ${s.fired} counted, ${truth[key]}-${truthAfter[key]} run\n${describeReport(done)}`);
+  }
 });
