@@ -114,6 +114,8 @@ class TimerMeta {
   keep = false;
   /** Intervals: the flush in which it was last refreshed. */
   refreshedAt = -10;
+  /** Intervals: fires through the trampoline its gap ratio was learnt from. */
+  learnt = 0;
   /**
    * Intervals: mean time between fires over the period, from its last window with the trampoline (≥ 1;
    * {@link GAP_UNKNOWN} before its first). A double from the start: a Smi field that later holds a double
@@ -548,6 +550,8 @@ function checkLive(): void {
 const INTERVAL_FIRES_PER_FLUSH = 1000;
 /** Over the budget, intervals expected to fire at most this often per flush keep their trampoline first. */
 const FEW_FIRES_PER_FLUSH = 5;
+/** Fires through its trampoline before an interval may run bare. */
+const LEARN_FIRES = 10;
 /** Where the next flush's turn starts in {@link live}. */
 let turn = 0;
 /** The last flush found more interval fires than the budget: new intervals go bare at their first fire. */
@@ -672,6 +676,7 @@ function planIntervals(): void {
     // A refreshed interval's `_idleStart` says nothing about the time between its fires.
     if (m.wf > 0 && idle > from && flushNo - m.refreshedAt > 1) {
       m.gap = Math.max(1, (idle - from) / (m.wf * period));
+      m.learnt += m.wf;
       // Per site, and per period for the site's new intervals not classified yet.
       for (const key of m.site >= 0 ? [gapKey(m, period), -period] : [-period]) {
         let g = gapByPeriod.get(key);
@@ -739,9 +744,10 @@ function planIntervals(): void {
     const period = t._repeat;
     if (!(period > 0) || m.keep) continue;
     const cost = costOf(m, period, dt);
-    // Not bare before its gap ratio is known (its first window with the trampoline), nor while it is being
-    // refreshed (a refresh moves `_idleStart` by less than a period), whatever the budget.
-    if (cost <= budget || (m.gap === GAP_UNKNOWN && !m.bare) || flushNo - m.refreshedAt <= 2) {
+    // Not bare before its gap ratio is known from a few fires (an interval that lives for a handful of
+    // fires is cheap, and estimates were worst for those), nor while it is being refreshed (a refresh moves
+    // `_idleStart` by less than a period), whatever the budget.
+    if (cost <= budget || (m.learnt < LEARN_FIRES && !m.bare) || flushNo - m.refreshedAt <= 2) {
       budget -= cost;
       keepTrampoline(m, t);
     } else {

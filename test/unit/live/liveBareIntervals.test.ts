@@ -7,16 +7,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startLiveSession } from '../../../src/inspector/liveSession';
 import { startTarget, until } from '../../helpers/targets';
-import { describeReport, evaluateIn, findingsAt, fixture, reportWhere, siteAt, tagAt } from './liveHelpers';
+import { describeReport, evaluateIn, findingsAt, fixture, reportWhere, siteAt, tagAt, watchFixture } from './liveHelpers';
 
 const file = fixture('live-bare-intervals.js');
 
 test('600 fast intervals: most run bare, their fires are counted within 10%; the slow one keeps its numbers', async t => {
-  const target = await startTarget(t, file);
-  await target.waitForOutput(/ready/);
-  const conn = await target.connect();
-  const live = await startLiveSession(conn);
-  t.after(() => live.stop().catch(() => undefined));
+  const { conn, live } = await watchFixture(t, file);
   const fast = tagAt(file, 'fast');
   const slow = tagAt(file, 'slow');
   await evaluateIn(conn, 'startFast(600)');
@@ -49,6 +45,7 @@ test('detach with bare intervals running: every one is on its own callback and t
   const conn = await target.connect();
   const before = await evaluateIn<string>(conn, 'JSON.stringify(Object.getOwnPropertyNames(Object.getPrototypeOf(setTimeout(() => {}, 0))).sort())');
   const live = await startLiveSession(conn);
+  t.after(() => live.stop().catch(() => undefined));
   await evaluateIn(conn, 'startFast(300)');
   await until('fast intervals running bare', async () => (await evaluateIn<number>(conn, 'bareCount()')) > 150 || undefined, 20000);
   await live.stop();
@@ -61,11 +58,7 @@ test('detach with bare intervals running: every one is on its own callback and t
 
 test('over the budget: self-refreshing, self-clearing and constantly replaced intervals are counted, live never below 0', async t => {
   const mixed = fixture('live-bare-mixed.js');
-  const target = await startTarget(t, mixed);
-  await target.waitForOutput(/ready/);
-  const conn = await target.connect();
-  const live = await startLiveSession(conn);
-  t.after(() => live.stop().catch(() => undefined));
+  const { conn, live } = await watchFixture(t, mixed);
   const line = (tag: string) => tagAt(mixed, tag).line;
   await reportWhere(live, 'the load intervals firing', r => r.sites.some(s => s.line === line('load') && s.fired > 50000), 30000);
   await evaluateIn(conn, 'start()');

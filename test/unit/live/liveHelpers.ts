@@ -5,9 +5,9 @@ import { Writable } from 'node:stream';
 import type { TestContext } from 'node:test';
 import { openTarget, type TargetConnection } from '../../../src/inspector/connect';
 import { startLiveSessionAtStart } from '../../../src/inspector/liveLaunch';
-import type { LiveSession, LiveSessionOptions } from '../../../src/inspector/liveSession';
+import { startLiveSession, type LiveSession, type LiveSessionOptions } from '../../../src/inspector/liveSession';
 import type { WatchReport, WatchSite } from '../../../src/shared/findings';
-import { repoRoot, until } from '../../helpers/targets';
+import { repoRoot, startTarget, until } from '../../helpers/targets';
 
 export const fixture = (name: string) => path.join(repoRoot, 'test', 'fixtures', 'programs', name);
 
@@ -101,4 +101,14 @@ export async function launchLive(t: TestContext, script: string, opts: { cwd?: s
     output: () => text,
     waitForOutput: (re, timeoutMs = 60000) => until(`${re} in the program's output`, async () => re.exec(text)?.[0], timeoutMs, 100),
   };
+}
+
+/** A fixture program started with an inspector, printed `ready`, connected and watched (stopped after the test). */
+export async function watchFixture(t: TestContext, file: string, opts?: LiveSessionOptions) {
+  const target = await startTarget(t, file);
+  await target.waitForOutput(/ready/);
+  const conn = await target.connect();
+  const live = await startLiveSession(conn, opts);
+  t.after(() => live.stop().catch(() => undefined));
+  return { target, conn, live };
 }
