@@ -110,7 +110,7 @@ class TimerMeta {
   idle = -1;
   /** Intervals: fires through the trampoline since {@link idle}. */
   wf = 0;
-  /** Intervals: has the trampoline's turn (over the budget, the others go bare at their next fire). */
+  /** Intervals: given its trampoline by this flush's plan (later passes of {@link planIntervals} skip it). */
   keep = false;
   /** Intervals: the flush in which it was last refreshed. */
   refreshedAt = -10;
@@ -463,25 +463,22 @@ function refreshed(m: TimerMeta): void {
 let originalRefresh: Function | undefined;
 const refreshHook = {
   refresh(this: AnyTimer) {
-    // A refreshed interval's `_idleStart` jumps to now: its fires up to here are counted first.
-    const b = active && this._repeat ? metaOf(this) : undefined;
-    if (b && b.bare && b.timer === this) settle(b, this._idleStart);
+    const m = active ? metaOf(this) : undefined;
+    const mine = m !== undefined && m.timer === this;
+    // A refreshed interval's `_idleStart` jumps to now: a bare one's fires up to here are counted first.
+    if (mine && m.bare && this._repeat) settle(m, this._idleStart);
     const r = Reflect.apply(originalRefresh!, this, arguments);
-    if (b && b.timer === this) {
+    if (!mine) return r;
+    if (this._repeat) {
       // Refreshed (often from its own callback, before Node re-arms it from the fire's start): its
       // `_idleStart` no longer tells its fires, so it counts through its trampoline again.
-      b.refreshedAt = flushNo;
-      keepTrampoline(b, this);
-      b.idle = this._idleStart;
-      b.wf = 0;
+      m.refreshedAt = flushNo;
+      goTrampoline(m, this);
+      m.idle = this._idleStart;
+      m.wf = 0;
     }
-    if (active) {
-      const m = metaOf(this);
-      if (m && m.timer === this) {
-        if (m.li < 0) revive(m);
-        else refreshed(m);
-      }
-    }
+    if (m.li < 0) revive(m);
+    else refreshed(m);
     return r;
   },
 }.refresh;
@@ -554,8 +551,6 @@ const FEW_FIRES_PER_FLUSH = 5;
 const LEARN_FIRES = 10;
 /** Where the next flush's turn starts in {@link live}. */
 let turn = 0;
-/** The last flush found more interval fires than the budget: new intervals go bare at their first fire. */
-let overBudget = false;
 let lastPlan = -1;
 /** Bare intervals (their `_onTimeout` is not a trampoline, so {@link trampolines} does not know them). */
 let bareTimers = new WeakMap<object, TimerMeta>();
@@ -593,25 +588,21 @@ function costOf(m: TimerMeta, period: number, dt: number): number {
 function settle(m: TimerMeta, idleStart: unknown): void {
   if (typeof idleStart !== 'number') return;
   const d = idleStart - m.idle;
-  if (m.idle < 0 || !(d > 0)) {
-    m.idle = idleStart;
-    return;
+  if (m.idle >= 0 && d > 0) {
+    const period = Math.max(1, m.timer!._repeat || m.delay);
+    const g = knownGap.get(gapKey(m, period)) ?? knownGap.get(-period);
+    if (g !== undefined) m.gap = g;
+    // No interval of this period kept its trampoline: its fires are as late as the others' (the loop's delay).
+    else if (loopLate >= 0) m.gap = (period + loopLate) / period;
+    // At least one fire moved it, and consecutive fires are a period apart at least.
+    const n = Math.min(Math.floor(d / period), Math.max(1, Math.round(d / (period * Math.max(1, m.gap)))));
+    // Counted like a trampoline's counted fires: added to its site by drain() after the new timers are
+    // classified (a site given here, before drain() counts a new timer's creation, counted its clear twice).
+    if (n > 0) {
+      if (m.nfire === 0) unrecorded.push(m);
+      m.nfire += n;
+    }
   }
-  const period = Math.max(1, m.timer!._repeat || m.delay);
-  const g = knownGap.get(gapKey(m, period)) ?? knownGap.get(-period);
-  if (g !== undefined) m.gap = g;
-  // No interval of this period kept its trampoline: its fires are as late as the others' (the loop's delay).
-  else if (loopLate >= 0) m.gap = (period + loopLate) / period;
-  // At least one fire moved it, and consecutive fires are a period apart at least.
-  const n = Math.min(Math.floor(d / period), Math.max(1, Math.round(d / (period * Math.max(1, m.gap)))));
-  if (n <= 0) {
-    m.idle = idleStart;
-    return;
-  }
-  // Counted like a trampoline's counted fires: added to its site by drain() after the new timers are
-  // classified (a site given here, before drain() counts a new timer's creation, counted its clear twice).
-  if (m.nfire === 0) unrecorded.push(m);
-  m.nfire += n;
   m.idle = idleStart;
 }
 
@@ -703,9 +694,8 @@ function planIntervals(): void {
   if (lateFires >= 3) loopLate = lateSum / lateFires;
   if (knownGap.size > 1000) knownGap.clear();
   if (bare > 0) for (let i = 0; i < n; i++) if (live[i].bare) settle(live[i], live[i].timer!._idleStart);
-  overBudget = total > INTERVAL_FIRES_PER_FLUSH;
-  if (!overBudget) {
-    for (let i = 0; i < n; i++) if (live[i].timer!._repeat > 0) keepTrampoline(live[i], live[i].timer!);
+  if (total <= INTERVAL_FIRES_PER_FLUSH) {
+    for (let i = 0; i < n; i++) if (live[i].timer!._repeat > 0) goTrampoline(live[i], live[i].timer!);
     return;
   }
   // Over budget. Intervals that fire a few times a flush at most keep theirs first (heartbeats, whose
@@ -730,8 +720,9 @@ function planIntervals(): void {
   for (let i = 0; i < n; i++) {
     const m = live[i];
     const t = m.timer!;
+    if (!(t._repeat > 0) || m.keep) continue;
     const cost = costOf(m, t._repeat, dt);
-    if (t._repeat > 0 && !m.keep && cost <= FEW_FIRES_PER_FLUSH && cost <= budget) {
+    if (cost <= FEW_FIRES_PER_FLUSH && cost <= budget) {
       budget -= cost;
       keepTrampoline(m, t);
     }
@@ -941,7 +932,6 @@ export const TimerTracker = {
     loopLate = -1;
     turn = 0;
     lastPlan = -1;
-    overBudget = false;
     const acc: Record<string, (this: AnyTimer, v: unknown) => void> = { _idleStart: setIdleStart, _onTimeout: setOnTimeout };
     for (const k of HOOKED) {
       descriptors.set(k, Object.getOwnPropertyDescriptor(proto, k));

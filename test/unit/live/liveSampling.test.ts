@@ -5,20 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startLiveSession } from '../../../src/inspector/liveSession';
-import { startTarget } from '../../helpers/targets';
-import { describeReport, evaluateIn, findingsAt, fixture, reportWhere, siteAt, tagAt } from './liveHelpers';
+import { describeReport, evaluateIn, findingsAt, fixture, reportWhere, siteAt, tagAt, watchFixture } from './liveHelpers';
 
 const file = fixture('live-storm.js');
 
 const evaluate = evaluateIn;
 
 test('a debounce storm is sampled and estimated; the rare site creating during it is counted exactly', async t => {
-  const target = await startTarget(t, file);
-  await target.waitForOutput(/ready/);
-  const conn = await target.connect();
-  const live = await startLiveSession(conn);
-  t.after(() => live.stop().catch(() => undefined));
+  const { conn, live } = await watchFixture(t, file);
   const storm = tagAt(file, 'storm');
   const rare = tagAt(file, 'rare');
   await evaluate(conn, 'startStorm()');

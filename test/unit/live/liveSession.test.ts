@@ -5,7 +5,7 @@ import { startLiveSession } from '../../../src/inspector/liveSession';
 import { takeSnapshot } from '../../../src/inspector/snapshot';
 import type { RecordingDelta } from '../../../src/shared/recording';
 import { startTarget, until } from '../../helpers/targets';
-import { evaluateIn, findingsAt, fixture, reportWhere, siteAt, tagAt } from './liveHelpers';
+import { evaluateIn, findingsAt, fixture, reportWhere, siteAt, tagAt, watchFixture } from './liveHelpers';
 
 const file = fixture('live-basic.js');
 
@@ -87,11 +87,7 @@ test('live session: per-site counts, callback time, refreshes, clears and a leak
 });
 
 test("a snapshot taken while the agent is attached reads Node's timer lists and the user's callbacks", async t => {
-  const target = await startTarget(t, file);
-  await target.waitForOutput(/ready/);
-  const conn = await target.connect();
-  const live = await startLiveSession(conn);
-  t.after(() => live.stop().catch(() => undefined));
+  const { conn, live } = await watchFixture(t, file);
   const busy = tagAt(file, 'busy');
   await reportWhere(live, 'the busy interval is tracked', r => siteAt(r, file, busy.line).fired >= 2);
   // The agent wraps Timeout.prototype.refresh and gives tracked timers a trampoline as `_onTimeout`: the
