@@ -115,7 +115,28 @@ function createAgent(req: Req) {
   function makeBatch(): AgentBatch {
     const t = now();
     walkLists();
-    const batch: AgentBatch = { seq: ++seq, now: t, threadId, live: 0, dropped: 0, unsampled: 0 };
+    // One shape for every batch (JSON leaves the undefined ones out): properties added to some batches
+    // only made a map per combination of them, which the flush code meets one by one (each a deopt).
+    const batch: AgentBatch = {
+      seq: ++seq,
+      now: t,
+      threadId,
+      sites: undefined,
+      timers: undefined,
+      ended: undefined,
+      fires: undefined,
+      marks: undefined,
+      counts: undefined,
+      loop: undefined,
+      loopTotal: undefined,
+      workers: undefined,
+      gc: undefined,
+      gcWeight: undefined,
+      live: 0,
+      dropped: 0,
+      unsampled: 0,
+      bye: undefined,
+    };
     if (++tick % 10 === 0) {
       TimerTracker.scan(t, id => stats?.finishedAt(id));
       const workers = stats?.workerRefs();
@@ -126,7 +147,13 @@ function createAgent(req: Req) {
     if (fresh) batch.sites = fresh;
     const counts = TimerTracker.takeCounts();
     if (counts.length) batch.counts = counts;
-    if (stats) Object.assign(batch, stats.takeWindow());
+    if (stats) {
+      const w = stats.takeWindow();
+      batch.loop = w.loop;
+      batch.loopTotal = w.loopTotal;
+      batch.gc = w.gc;
+      batch.gcWeight = w.gcWeight;
+    }
     batch.live = TimerTracker.live;
     batch.dropped = TimerTracker.dropped;
     batch.unsampled = TimerTracker.unsampled;

@@ -155,7 +155,13 @@ export class ProcessStats {
   }
 
   takeWindow(): { loop?: LoopStats; loopTotal?: LoopStats; gc?: [number, number][]; gcWeight?: number } {
-    const out: { loop?: LoopStats; loopTotal?: LoopStats; gc?: [number, number][]; gcWeight?: number } = {};
+    // One shape every time (see makeBatch).
+    const out: { loop?: LoopStats; loopTotal?: LoopStats; gc?: [number, number][]; gcWeight?: number } = {
+      loop: undefined,
+      loopTotal: undefined,
+      gc: undefined,
+      gcWeight: undefined,
+    };
     if (this.windowHist) {
       out.loop = stats(this.windowHist);
       this.windowHist.reset();

@@ -172,7 +172,7 @@ let trampolines = new WeakMap<object, TimerMeta>();
  * weakly, pruned about once a second. Past {@link GONE_PER_FLUSH} per flush they are forgotten and
  * `stop()` finds every Timeout with one heap scan.
  */
-let gone: TimerMeta[] = [];
+const gone: TimerMeta[] = [];
 const GONE_PER_FLUSH = 1000;
 let goneBudget = GONE_PER_FLUSH;
 let forgotEnded = false;
@@ -313,13 +313,23 @@ function trampolineFor(m: TimerMeta): Function {
       // Not measured: count the fire, skip the clocks (two performance.now() calls cost about as much as
       // Node's own work for a fire) and the overlap check. Interval-heavy programs spend most fires here.
       if (fireCountdown <= 0) dropped++;
-      countOnly(m);
       m.pend = undefined;
       // An interval never ends by firing: no bookkeeping after its callback.
       if (this._repeat) {
+        // Over budget, a new interval runs bare from its LEARN_FIRES-th fire on, without waiting for a plan.
+        if (m.learnt + m.wf >= LEARN_FIRES && !m.keep && (overBudget || fireCount > INTERVAL_FIRES_PER_FLUSH) && selfBare(m, this)) {
+          // This fire is counted from `_idleStart` once Node re-arms the interval; by hand when it will not be.
+          try {
+            return Reflect.apply(cb, this, arguments);
+          } finally {
+            if (!m.bare || this._idleTimeout === -1 || this._onTimeout !== cb) countOnly(m);
+          }
+        }
+        countOnly(m);
         m.wf++;
         return Reflect.apply(cb, this, arguments);
       }
+      countOnly(m);
       const outer = firing;
       firing = m;
       m.firingStart = -1;
@@ -549,9 +559,19 @@ const INTERVAL_FIRES_PER_FLUSH = 1000;
 const FEW_FIRES_PER_FLUSH = 5;
 /** Fires through its trampoline before an interval may run bare. */
 const LEARN_FIRES = 10;
-/** Where the next flush's turn starts in {@link live}. */
+/**
+ * Over the budget, intervals are planned every this many flushes (every flush below it): a plan visits
+ * every live interval three times, and 2,000 of them made plans most of the agent's flush time. In
+ * between, bare intervals are only counted ({@link settleBare}), and new ones go bare by themselves.
+ */
+const PLAN_EVERY = 5;
+/** Where the next plan's turn starts in {@link live}. */
 let turn = 0;
 let lastPlan = -1;
+/** The flush of the last plan. */
+let plannedAt = -1e9;
+/** The last plan found more expected interval fires than its budget. */
+let overBudget = false;
 /** Bare intervals (their `_onTimeout` is not a trampoline, so {@link trampolines} does not know them). */
 let bareTimers = new WeakMap<object, TimerMeta>();
 
@@ -584,16 +604,19 @@ function costOf(m: TimerMeta, period: number, dt: number): number {
   return dt / (Math.max(1, period) * Math.max(1, m.gap));
 }
 
-/** Counts the fires of a bare interval up to `idleStart` (its last fire's start). */
-function settle(m: TimerMeta, idleStart: unknown): void {
+/**
+ * Counts the fires of a bare interval up to `idleStart` (its last fire's start); `learn`: with the gap
+ * ratio its site and period have now (else the one it had).
+ */
+function settle(m: TimerMeta, idleStart: unknown, learn = true): void {
   if (typeof idleStart !== 'number') return;
   const d = idleStart - m.idle;
   if (m.idle >= 0 && d > 0) {
     const period = Math.max(1, m.timer!._repeat || m.delay);
-    const g = knownGap.get(gapKey(m, period)) ?? knownGap.get(-period);
+    const g = learn ? (knownGap.get(gapKey(m, period)) ?? knownGap.get(-period)) : undefined;
     if (g !== undefined) m.gap = g;
     // No interval of this period kept its trampoline: its fires are as late as the others' (the loop's delay).
-    else if (loopLate >= 0) m.gap = (period + loopLate) / period;
+    else if (learn && loopLate >= 0) m.gap = (period + loopLate) / period;
     // At least one fire moved it, and consecutive fires are a period apart at least.
     const n = Math.min(Math.floor(d / period), Math.max(1, Math.round(d / (period * Math.max(1, m.gap)))));
     // Counted like a trampoline's counted fires: added to its site by drain() after the new timers are
@@ -604,6 +627,36 @@ function settle(m: TimerMeta, idleStart: unknown): void {
     }
   }
   m.idle = idleStart;
+}
+
+/**
+ * A new interval goes bare from the fire running now, with the gap ratio of its site and period; false
+ * when there is none yet or its `_idleStart` tells nothing yet.
+ */
+function selfBare(m: TimerMeta, t: AnyTimer): boolean {
+  if (flushNo - m.refreshedAt <= 2) return false;
+  const idle = t._idleStart;
+  const from = m.idle >= 0 ? m.idle : m.created;
+  if (typeof idle !== 'number' || !(idle > from)) return false;
+  // The ratio its site and period (a new interval's site is known from the next flush on: its period)
+  // had over the last plan's window. Without one it waits for a plan: the first fires of a burst of new
+  // intervals are late (the burst itself delays them), and ratios from them undercounted by a tenth.
+  const g = knownGap.get(gapKey(m, Math.max(1, t._repeat)));
+  if (g === undefined) return false;
+  m.gap = g;
+  m.learnt += m.wf;
+  m.idle = idle;
+  m.wf = 0;
+  goBare(m, t);
+  return m.bare;
+}
+
+/** Between plans: counts the fires of bare intervals since the last flush (each with its last gap ratio). */
+function settleBare(): void {
+  for (let i = 0; i < live.length; i++) {
+    const m = live[i];
+    if (m.bare) settle(m, m.timer!._idleStart, false);
+  }
 }
 
 function goBare(m: TimerMeta, t: AnyTimer): void {
@@ -636,14 +689,18 @@ function keepTrampoline(m: TimerMeta, t: AnyTimer): void {
 }
 
 /**
- * Once per flush, after {@link checkLive}: counts bare intervals' fires, learns each trampolined interval's
- * gap ratio, and gives the trampolines (at most {@link INTERVAL_FIRES_PER_FLUSH} expected fires) to the
- * next intervals in turn. Below the budget every interval keeps its trampoline: nothing changes for them.
+ * After {@link checkLive}, every flush below the budget and every {@link PLAN_EVERY}th over it: counts bare
+ * intervals' fires, learns each trampolined interval's gap ratio, and gives the trampolines (at most
+ * {@link INTERVAL_FIRES_PER_FLUSH} expected fires per 100 ms) to the next intervals in turn. Below the
+ * budget every interval keeps its trampoline: nothing changes for them.
  */
 function planIntervals(): void {
   const now = env.now();
   const dt = lastPlan < 0 ? 100 : Math.max(1, now - lastPlan);
   lastPlan = now;
+  plannedAt = flushNo;
+  // The budgets are per 100 ms; a plan covers the time since the last one.
+  const scale = dt / 100;
   const n = live.length;
   let total = 0;
   let bare = 0;
@@ -694,7 +751,8 @@ function planIntervals(): void {
   if (lateFires >= 3) loopLate = lateSum / lateFires;
   if (knownGap.size > 1000) knownGap.clear();
   if (bare > 0) for (let i = 0; i < n; i++) if (live[i].bare) settle(live[i], live[i].timer!._idleStart);
-  if (total <= INTERVAL_FIRES_PER_FLUSH) {
+  overBudget = total > INTERVAL_FIRES_PER_FLUSH * scale;
+  if (!overBudget) {
     for (let i = 0; i < n; i++) if (live[i].timer!._repeat > 0) goTrampoline(live[i], live[i].timer!);
     return;
   }
@@ -702,7 +760,7 @@ function planIntervals(): void {
   // every fire matters, and intervals slowed down by long callbacks: estimates are worst for those), then
   // the turn goes round the others from where the last flush stopped.
   if (turn >= n) turn = 0;
-  let budget = INTERVAL_FIRES_PER_FLUSH;
+  let budget = INTERVAL_FIRES_PER_FLUSH * scale;
   // First a few of every site, in turn: each site keeps measured fires, and a gap ratio of its own for its
   // bare intervals (their callbacks make them as late as they are).
   const perSite = new Map<number, number>();
@@ -722,7 +780,7 @@ function planIntervals(): void {
     const t = m.timer!;
     if (!(t._repeat > 0) || m.keep) continue;
     const cost = costOf(m, t._repeat, dt);
-    if (cost <= FEW_FIRES_PER_FLUSH && cost <= budget) {
+    if (cost <= FEW_FIRES_PER_FLUSH * scale && cost <= budget) {
       budget -= cost;
       keepTrampoline(m, t);
     }
@@ -736,9 +794,14 @@ function planIntervals(): void {
     if (!(period > 0) || m.keep) continue;
     const cost = costOf(m, period, dt);
     // Not bare before its gap ratio is known from a few fires (an interval that lives for a handful of
-    // fires is cheap, and estimates were worst for those), nor while it is being refreshed (a refresh moves
-    // `_idleStart` by less than a period), whatever the budget.
-    if (cost <= budget || (m.learnt < LEARN_FIRES && !m.bare) || flushNo - m.refreshedAt <= 2) {
+    // fires is cheap, and estimates were worst for those): it goes bare by itself at its LEARN_FIRES-th
+    // fire (see {@link selfBare}), so it takes no turn.
+    if (m.learnt < LEARN_FIRES && !m.bare) {
+      goTrampoline(m, t);
+      continue;
+    }
+    // Nor while it is being refreshed (a refresh moves `_idleStart` by less than a period), whatever the budget.
+    if (cost <= budget || flushNo - m.refreshedAt <= 2) {
       budget -= cost;
       keepTrampoline(m, t);
     } else {
@@ -760,7 +823,8 @@ function drain(batch: Batch): void {
   flushNo++;
   // O(live): past 20,000 tracked timers, clears and refreshes are looked for every 5th flush.
   if (live.length <= 20000 || flushNo % 5 === 0) checkLive();
-  planIntervals();
+  if (!overBudget || flushNo - plannedAt >= PLAN_EVERY) planIntervals();
+  else settleBare();
   const timers: [number, number, number, number, number][] = [];
   for (let i = 0; i < winLen; i++) {
     const m = win[i]!;
@@ -812,12 +876,15 @@ function drain(batch: Batch): void {
     m.nfire = 0;
   }
   unrecorded.length = 0;
-  for (const g of gone) {
+  for (let i = 0; i < gone.length; i++) {
+    const g = gone[i];
     if (g.timer) goneRefs.push(new WeakRef(g.timer));
     // An ended timer's bookkeeping is reachable from its trampoline only: drop what pins memory.
     g.pend = undefined;
   }
-  gone = [];
+  // Emptied in place: a new `[]` has another elements kind than a filled one (a map change that
+  // deoptimized this function at every burst of ends).
+  gone.length = 0;
   goneBudget = GONE_PER_FLUSH;
   if (timers.length) batch.timers = timers;
   if (fires.length) batch.fires = fires;
@@ -932,6 +999,8 @@ export const TimerTracker = {
     loopLate = -1;
     turn = 0;
     lastPlan = -1;
+    plannedAt = -1e9;
+    overBudget = false;
     const acc: Record<string, (this: AnyTimer, v: unknown) => void> = { _idleStart: setIdleStart, _onTimeout: setOnTimeout };
     for (const k of HOOKED) {
       descriptors.set(k, Object.getOwnPropertyDescriptor(proto, k));
@@ -967,7 +1036,7 @@ export const TimerTracker = {
       const t = r.deref();
       if (t && restoreOne(t)) n++;
     }
-    gone = [];
+    gone.length = 0;
     goneRefs = [];
     live.length = 0;
     win = [];
