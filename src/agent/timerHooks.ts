@@ -393,6 +393,8 @@ function exitDuringFire(): void {
 
 /** A fire record into the ring; false when the ring is full until the next flush. */
 function record(m: TimerMeta, scheduled: number, start: number, duration: number, flags: number): boolean {
+  // Detached while the callback ran (see {@link end}): nothing to record, nothing to count.
+  if (!active) return true;
   if (ringLen >= ringCap) return false;
   const o = ringLen * 5;
   ring[o] = m.id;
@@ -406,7 +408,7 @@ function record(m: TimerMeta, scheduled: number, start: number, duration: number
 
 /** A fire counted for its site at the next flush, without a record. */
 function countOnly(m: TimerMeta): void {
-  if (m.nfire++ === 0) unrecorded.push(m);
+  if (m.nfire++ === 0 && active) unrecorded.push(m);
 }
 
 /** After a callback: a timeout out of its list (not refreshed inside its callback) has ended. */
@@ -418,7 +420,9 @@ function afterFire(m: TimerMeta, t: AnyTimer): void {
 
 function end(m: TimerMeta, byFire: boolean): void {
   const i = m.li;
-  if (i < 0) return;
+  // Not in `live` any more: the host's stop() ran inside this timer's callback (Node's inspector runs CDP
+  // commands at interrupts while JavaScript runs) and emptied it. Ending it anyway threw into the program.
+  if (i < 0 || live[i] !== m) return;
   const last = live.pop()!;
   if (last !== m) {
     live[i] = last;

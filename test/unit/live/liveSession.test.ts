@@ -155,3 +155,15 @@ test('attach and detach many times on one connection: no listener is left behind
   // The extension keeps one connection per process while the user attaches and detaches.
   assert.equal(count(), after1, 'listeners grew with each session');
 });
+
+test('detaching while a tracked callback runs (stop() at an inspector interrupt): nothing is thrown into the program', async t => {
+  // The agent used to end the timeout after its callback in a list stop() had already emptied: a TypeError
+  // out of the trampoline, i.e. an uncaught exception in the user's process, whenever a watch ended during a
+  // callback.
+  const { target, live } = await watchFixture(t, fixture('stopMidCallback.js'));
+  await target.waitForOutput(/busy/);
+  await live.stop();
+  await target.waitForOutput(/timers still work|UNCAUGHT.*/);
+  assert.doesNotMatch(target.output(), /UNCAUGHT/);
+  assert.match(target.output(), /detached during the callback/);
+});
