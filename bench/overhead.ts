@@ -1,12 +1,13 @@
 /**
  * Live-mode overhead benchmark: throughput of four workloads (bench/fixtures/workload.js: timer churn,
- * interval-heavy, promise-heavy, HTTP on loopback) in one target process under four conditions, measured
- * in one run:
+ * interval-heavy, promise-heavy, HTTP on loopback), each in a target process of its own (one workload's
+ * type feedback in Node's shared timer code made another's re-optimizations a lottery: the same
+ * condition measured 0.5-2x between rounds), under these conditions, measured in one run:
  *   none         nothing injected (the baseline; the CDP connection used to drive the target is open)
  *   agent        Timerscope attached like `timerscope watch` does (startLiveSession: agent over
  *                Runtime.evaluate, batches over Runtime.addBinding into the host's live model), the
  *                window right after the attach (its warm-up only): the agent's one-time costs included
- *   agent-settled  the same session, measured again after SETTLE_WINDOWS more windows of the workload:
+ *   agent-settled  the same session, measured again (WINDOWS windows) after SETTLE_WINDOWS more windows:
  *                what a process watched for more than a few seconds pays (every attach evaluates a fresh
  *                agent, whose code V8 optimizes over the first windows, and the workload's window-start and
  *                window-end code paths run once a window)
@@ -14,13 +15,14 @@
  *   async_hooks  a why-is-node-running style recorder (init hook + a stack per resource)
  *   proto-touched  an inert accessor on Timeout.prototype, nothing else: what V8's re-optimization of
  *                Node's timer code costs any tool that hooks the prototype (the floor for `agent`)
- * Each round measures every workload under every condition back to back (each window preceded by an
- * unmeasured warm-up, 30% of its length unless --warmup MS), alternating the order of the conditions between rounds; a
+ * Each round measures every condition back to back, WINDOWS windows each, pooled (each condition preceded
+ * by an unmeasured warm-up, 30% of a window unless --warmup MS; a single 1 s window is noisy by ±8 % even
+ * on a quiet machine), alternating the order of the conditions between rounds; a
  * ratio is a condition's throughput over the baseline of the same round, and the table shows the median
  * over rounds (min-max after it), per wall-clock second and per second of the target's CPU time (steadier
  * on a shared machine; the interval workload's wall throughput is bounded by its periods). Worker threads
  * are not watched (`workers: false`): the workload has none. 2 cores shared with other work: expect noise.
- *   node --import tsx bench/overhead.ts [--quick] [--rounds N] [--window MS] [--warmup MS] [--settle N] [--workloads a,b] [--json FILE]
+ *   node --import tsx bench/overhead.ts [--quick] [--rounds N] [--window MS] [--warmup MS] [--settle N] [--windows K] [--workloads a,b] [--json FILE]
  * Targets: agent ≥ 0.90 on churn and ≥ 0.95 elsewhere, detached = none, async_hooks slower than agent.
  */
 import { execSync } from 'node:child_process';
@@ -35,11 +37,13 @@ const arg = (name: string) => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const quick = process.argv.includes('--quick');
-const ROUNDS = Number(arg('--rounds') ?? (quick ? 2 : 6));
+const ROUNDS = Number(arg('--rounds') ?? (quick ? 2 : 4));
 const WINDOW_MS = Number(arg('--window') ?? (quick ? 500 : 1000));
 const WARMUP_MS = Number(arg('--warmup') ?? Math.round(WINDOW_MS * 0.3));
 /** Unmeasured windows between the `agent` and the `agent-settled` measurement of one attach. */
-const SETTLE_WINDOWS = Number(arg('--settle') ?? 3);
+const SETTLE_WINDOWS = Number(arg('--settle') ?? (quick ? 2 : 6));
+/** Windows pooled into one measurement of a condition (the `agent` one after attach is always one). */
+const WINDOWS = Number(arg('--windows') ?? (quick ? 1 : 3));
 const jsonOut = arg('--json');
 const ALL_WORKLOADS = ['churn', 'intervals', 'promises', 'http'] as const;
 /** `--workloads churn,intervals`: a subset, e.g. while working on one of them. */
@@ -59,9 +63,17 @@ async function evaluate<T>(conn: TargetConnection, expression: string): Promise<
 
 /** One workload window: operations per wall-clock second and per second of the target's CPU time. */
 type Sample = { wall: number; cpu: number };
-async function measure(conn: TargetConnection, w: Workload): Promise<Sample> {
-  const r = await evaluate<{ ops: number; ms: number; cpuMs: number }>(conn, `__bench.run(${JSON.stringify(w)}, ${WINDOW_MS})`);
-  return { wall: (r.ops / r.ms) * 1000, cpu: (r.ops / r.cpuMs) * 1000 };
+async function measure(conn: TargetConnection, w: Workload, windows = 1): Promise<Sample> {
+  let ops = 0;
+  let ms = 0;
+  let cpuMs = 0;
+  for (let i = 0; i < windows; i++) {
+    const r = await evaluate<{ ops: number; ms: number; cpuMs: number }>(conn, `__bench.run(${JSON.stringify(w)}, ${WINDOW_MS})`);
+    ops += r.ops;
+    ms += r.ms;
+    cpuMs += r.cpuMs;
+  }
+  return { wall: (ops / ms) * 1000, cpu: (ops / cpuMs) * 1000 };
 }
 
 /** Attaches like `timerscope watch` and waits for the first batch to be applied. */
@@ -79,9 +91,9 @@ async function attach(conn: TargetConnection): Promise<LiveSession> {
 }
 
 /** An unmeasured run first: after a tool comes or goes, V8 re-optimizes Node's timer code and collects. */
-async function settledMeasure(conn: TargetConnection, w: Workload): Promise<Sample> {
+async function settledMeasure(conn: TargetConnection, w: Workload, windows = WINDOWS): Promise<Sample> {
   await evaluate(conn, `__bench.run(${JSON.stringify(w)}, ${WARMUP_MS})`);
-  return measure(conn, w);
+  return measure(conn, w, windows);
 }
 
 /** Runs one condition's window for a workload; `agent` leaves the state `detached` for the next one. */
@@ -89,9 +101,9 @@ async function runCondition(conn: TargetConnection, w: Workload, c: Condition, o
   if (c === 'agent') {
     const live = await attach(conn);
     try {
-      const first = await settledMeasure(conn, w);
+      const first = await settledMeasure(conn, w, 1);
       for (let i = 0; i < SETTLE_WINDOWS; i++) await measure(conn, w);
-      out['agent-settled'].push(await measure(conn, w));
+      out['agent-settled'].push(await measure(conn, w, WINDOWS));
       return first;
     } finally {
       await live.stop();
@@ -158,29 +170,31 @@ export function machine() {
 async function main() {
   const info = machine();
   console.log(`overhead benchmark: ${info.date}, ${info.nproc} cores (${info.cpu}), node ${info.node}, load ${info.load}`);
-  console.log(`${ROUNDS} rounds × ${WORKLOADS.length} workloads × ${CONDITIONS.length} conditions, ${WINDOW_MS} ms windows, settled after ${SETTLE_WINDOWS} more`);
-  const conn = await openTarget({
-    launch: { command: [process.execPath, path.join(__dirname, 'fixtures', 'workload.js')], output: 'ignore' },
-  });
+  console.log(
+    `${ROUNDS} rounds × ${WORKLOADS.length} workloads (a target process each) × ${CONDITIONS.length} conditions, ${WINDOWS} × ${WINDOW_MS} ms windows per condition, settled after ${SETTLE_WINDOWS} more`,
+  );
   const samples: Record<Workload, Record<Condition, Sample[]>> = Object.fromEntries(
     WORKLOADS.map(w => [w, Object.fromEntries(CONDITIONS.map(c => [c, [] as Sample[]]))]),
   ) as never;
-  try {
-    for (;;) {
-      const ready = await evaluate<boolean>(conn, 'globalThis.__bench?.ready === true').catch(() => false);
-      if (ready) break;
-      await new Promise(r => setTimeout(r, 100));
-    }
-    // Warm-up: JIT and the HTTP server, not counted.
-    for (const w of WORKLOADS) await measure(conn, w);
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const w of WORKLOADS) {
-        for (const c of orderOf(round)) samples[w][c].push(await runCondition(conn, w, c, samples[w]));
+  for (const w of WORKLOADS) {
+    const conn = await openTarget({
+      launch: { command: [process.execPath, path.join(__dirname, 'fixtures', 'workload.js')], output: 'ignore' },
+    });
+    try {
+      for (;;) {
+        const ready = await evaluate<boolean>(conn, 'globalThis.__bench?.ready === true').catch(() => false);
+        if (ready) break;
+        await new Promise(r => setTimeout(r, 100));
       }
-      process.stdout.write(`round ${round + 1}/${ROUNDS} done\n`);
+      // Warm-up: JIT and the HTTP server, not counted.
+      await measure(conn, w, 2);
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const c of orderOf(round)) samples[w][c].push(await runCondition(conn, w, c, samples[w]));
+        process.stdout.write(`${w}: round ${round + 1}/${ROUNDS} done\n`);
+      }
+    } finally {
+      await conn.close({ killChild: true });
     }
-  } finally {
-    await conn.close({ killChild: true });
   }
 
   const tables = (['wall', 'cpu'] as const).map(metric => ({ metric, rows: WORKLOADS.map(w => summarize(samples[w], metric, w)) }));
@@ -203,9 +217,9 @@ async function main() {
     }
   }
   console.log(
-    `\nratio = condition / no tool in the same round; median (min–max) over rounds; detached counts as met within ±0.05; settled = the same attach after ${SETTLE_WINDOWS} more windows`,
+    `\nratio = condition / no tool in the same round (${WINDOWS} windows pooled each; the first second after attach: one); median (min–max) over rounds; detached counts as met within ±0.05; settled = the same attach after ${SETTLE_WINDOWS} more windows`,
   );
-  if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine: info, rounds: ROUNDS, windowMs: WINDOW_MS, tables, samples }, null, 2));
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine: info, rounds: ROUNDS, windowMs: WINDOW_MS, windows: WINDOWS, settleWindows: SETTLE_WINDOWS, tables, samples }, null, 2));
 }
 
 main().catch(err => {
