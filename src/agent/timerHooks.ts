@@ -263,7 +263,8 @@ function setOnTimeout(this: AnyTimer, v: unknown): void {
   const m = pendingMeta!;
   pendingMeta = pendingObj = null;
   if (typeof v !== 'function') return defineOwn(this, '_onTimeout', v);
-  pendingCb = track(m, this, v);
+  const tramp = track(m, this, v);
+  pendingCb = tramp;
   new NaturalCallback(this);
   pendingCb = null;
   if (v !== lastFn) {
@@ -276,6 +277,10 @@ function setOnTimeout(this: AnyTimer, v: unknown): void {
   }
   const req = env.currentRequest();
   if (req !== 0) m.req = req;
+  // The host's stop() can run at any call above (Node's inspector runs CDP commands at interrupts): one
+  // that ran before the trampoline was this timer's own property could not give it its callback back.
+  // Checked last, with no call between the check and the store.
+  if (!active && this._onTimeout === tramp) this._onTimeout = v;
 }
 
 /** Starts tracking a timer whose callback is `cb`; returns the trampoline to put in its `_onTimeout`. */
@@ -676,7 +681,8 @@ function goBare(m: TimerMeta, t: AnyTimer): void {
 }
 
 function goTrampoline(m: TimerMeta, t: AnyTimer): void {
-  if (!m.bare || t._onTimeout !== m.cb) return;
+  // After a stop() that ran inside the flush or a refresh() (an inspector interrupt): nothing to put back.
+  if (!active || !m.bare || t._onTimeout !== m.cb) return;
   try {
     t._onTimeout = m.tramp;
   } catch {
@@ -934,6 +940,9 @@ function walk(lists: Record<string, any>, skip: unknown, late: boolean, max = WA
     const list = lists[k];
     let t = list && list._idleNext;
     for (let i = 0; t && t !== list && i < 1e6; i++, t = t._idleNext) {
+      // stop() ran in the middle of the walk (an inspector interrupt in the agent's flush): adopting the
+      // rest would give them trampolines that no one takes back.
+      if (!active) return n;
       if (t === skip) continue;
       const m = metaOf(t);
       if (m) m.w = 1;
@@ -956,7 +965,7 @@ const WALK_ADOPT_MAX = 2000;
 let walkCut = false;
 
 function adoptOne(o: AnyTimer, late = false): boolean {
-  if (metaOf(o) || !Object.prototype.hasOwnProperty.call(o, '_onTimeout')) return false;
+  if (!active || metaOf(o) || !Object.prototype.hasOwnProperty.call(o, '_onTimeout')) return false;
   if (o._destroyed !== false || !(o._idleTimeout >= 0) || typeof o._onTimeout !== 'function') return false;
   const desc = Object.getOwnPropertyDescriptor(o, '_onTimeout');
   // A frozen timer (or one whose callback user code made read-only) cannot take a trampoline: leave it.
@@ -965,7 +974,10 @@ function adoptOne(o: AnyTimer, late = false): boolean {
   m.adopted = !late;
   m.late = late;
   m.created = typeof o._idleStart === 'number' ? o._idleStart : 0;
-  o._onTimeout = track(m, o, o._onTimeout);
+  const tramp = track(m, o, o._onTimeout);
+  // stop() ran inside track() (an inspector interrupt; see setOnTimeout): the timer keeps its callback.
+  if (!active) return false;
+  o._onTimeout = tramp;
   return true;
 }
 

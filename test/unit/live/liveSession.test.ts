@@ -167,3 +167,53 @@ test('detaching while a tracked callback runs (stop() at an inspector interrupt)
   assert.doesNotMatch(target.output(), /UNCAUGHT/);
   assert.match(target.output(), /detached during the callback/);
 });
+
+test('attach and detach 8 times while the program creates timers and the agent adopts thousands: every timer keeps its own callback', async t => {
+  // Detaches land wherever the program or the agent's flush happens to be (inspector interrupts). They used
+  // to leave trampolines behind on a timer whose setTimeout() call was running, and on the rest of a list
+  // walk that was adopting sampled-out timers (up to 2,000 at once).
+  const target = await startTarget(t, fixture('detachRaces.js'));
+  await target.waitForOutput(/ready/);
+  const conn = await target.connect();
+  type Check = { foreign: number; held: number; sample: string; protoSame: boolean; agent: string; uncaught: number };
+  for (let i = 0; i < 8; i++) {
+    const live = await startLiveSession(conn);
+    // Stop after the 1st, 2nd or 3rd batch: while the agent still walks Node's lists on every flush.
+    await new Promise<void>(resolve => {
+      let n = 0;
+      const sub = live.onDidUpdate(() => {
+        if (++n < 1 + (i % 3)) return;
+        sub.dispose();
+        resolve();
+      });
+    });
+    await live.stop();
+    const c = await evaluateIn<Check>(conn, '__check()');
+    assert.equal(c.foreign, 0, `cycle ${i}: ${c.foreign} of ${c.held} held timers keep a callback that is not theirs: ${c.sample}`);
+    assert.equal(c.protoSame, true, `cycle ${i}: Timeout.prototype changed`);
+    assert.equal(c.agent, 'undefined', `cycle ${i}: the agent is still there`);
+    assert.equal(c.uncaught, 0, `cycle ${i}: ${target.output()}`);
+  }
+  await evaluateIn(conn, '__quit()');
+});
+
+test('a detach inside the agent\'s walk of the timer lists: the walk stops, nothing adopted after it keeps a trampoline', async t => {
+  const { conn, live } = await watchFixture(t, fixture('detachInWalk.js'));
+  await new Promise<void>(resolve => {
+    const sub = live.onDidUpdate(() => {
+      sub.dispose();
+      resolve();
+    });
+  });
+  // The agent walks the lists at each of its first flushes: the next one meets the tripwire.
+  assert.equal(await evaluateIn(conn, '__arm()'), true);
+  type Check = { stops: number; agent: string; foreign: number; tripwireOwn: boolean };
+  const c = await until('the tripwire stopped the agent', async () => {
+    const r = await evaluateIn<Check>(conn, '__check()');
+    return r.agent === 'undefined' ? r : undefined;
+  });
+  assert.equal(c.stops, 1);
+  assert.equal(c.foreign, 0, `${c.foreign} of 50 enrolled timers kept the agent's trampoline after it left`);
+  assert.equal(c.tripwireOwn, true);
+  await evaluateIn(conn, '__quit()');
+});
