@@ -965,7 +965,7 @@ const WALK_ADOPT_MAX = 2000;
 let walkCut = false;
 
 function adoptOne(o: AnyTimer, late = false): boolean {
-  if (!active || metaOf(o) || !Object.prototype.hasOwnProperty.call(o, '_onTimeout')) return false;
+  if (metaOf(o) || !Object.prototype.hasOwnProperty.call(o, '_onTimeout')) return false;
   if (o._destroyed !== false || !(o._idleTimeout >= 0) || typeof o._onTimeout !== 'function') return false;
   const desc = Object.getOwnPropertyDescriptor(o, '_onTimeout');
   // A frozen timer (or one whose callback user code made read-only) cannot take a trampoline: leave it.

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { startLiveSession } from '../../../src/inspector/liveSession';
 import { startTarget } from '../../helpers/targets';
+import { updates } from '../live/liveHelpers';
 import { fixturesDir, runFixture } from './childRun';
 
 type ScenarioResult = { log: Record<string, unknown[]>; checks: Record<string, boolean> };
@@ -26,12 +27,7 @@ test('attached over CDP with the live session: same timer behaviour, measured, n
   await resume();
   await target.waitForOutput(/SCENARIO ready-for-stop/, 60000);
   // Let the last batch of the scenario arrive before reading the report.
-  await new Promise<void>(resolve => {
-    const sub = live.onDidUpdate(() => {
-      sub.dispose();
-      resolve();
-    });
-  });
+  await updates(live);
   const report = live.report();
   const { restored } = await live.stop();
   // Nothing of the agent (or its binding) is reachable from the target's global object.

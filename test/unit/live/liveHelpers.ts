@@ -74,6 +74,18 @@ export async function reportWhere(session: LiveSession, what: string, check: (r:
   }
 }
 
+/** Resolves after the session's next `n` updates (batches applied to its model). */
+export function updates(session: LiveSession, n = 1): Promise<void> {
+  return new Promise(resolve => {
+    let seen = 0;
+    const sub = session.onDidUpdate(() => {
+      if (++seen < n) return;
+      sub.dispose();
+      resolve();
+    });
+  });
+}
+
 /** A program launched held at its first line, with the live session started before it runs. */
 export type LaunchedLive = {
   conn: TargetConnection;

@@ -5,7 +5,7 @@ import { startLiveSession } from '../../../src/inspector/liveSession';
 import { takeSnapshot } from '../../../src/inspector/snapshot';
 import type { RecordingDelta } from '../../../src/shared/recording';
 import { startTarget, until } from '../../helpers/targets';
-import { evaluateIn, findingsAt, fixture, reportWhere, siteAt, tagAt, watchFixture } from './liveHelpers';
+import { evaluateIn, findingsAt, fixture, reportWhere, siteAt, tagAt, updates, watchFixture } from './liveHelpers';
 
 const file = fixture('live-basic.js');
 
@@ -179,14 +179,7 @@ test('attach and detach 8 times while the program creates timers and the agent a
   for (let i = 0; i < 8; i++) {
     const live = await startLiveSession(conn);
     // Stop after the 1st, 2nd or 3rd batch: while the agent still walks Node's lists on every flush.
-    await new Promise<void>(resolve => {
-      let n = 0;
-      const sub = live.onDidUpdate(() => {
-        if (++n < 1 + (i % 3)) return;
-        sub.dispose();
-        resolve();
-      });
-    });
+    await updates(live, 1 + (i % 3));
     await live.stop();
     const c = await evaluateIn<Check>(conn, '__check()');
     assert.equal(c.foreign, 0, `cycle ${i}: ${c.foreign} of ${c.held} held timers keep a callback that is not theirs: ${c.sample}`);
@@ -199,12 +192,7 @@ test('attach and detach 8 times while the program creates timers and the agent a
 
 test('a detach inside the agent\'s walk of the timer lists: the walk stops, nothing adopted after it keeps a trampoline', async t => {
   const { conn, live } = await watchFixture(t, fixture('detachInWalk.js'));
-  await new Promise<void>(resolve => {
-    const sub = live.onDidUpdate(() => {
-      sub.dispose();
-      resolve();
-    });
-  });
+  await updates(live);
   // The agent walks the lists at each of its first flushes: the next one meets the tripwire.
   assert.equal(await evaluateIn(conn, '__arm()'), true);
   type Check = { stops: number; agent: string; foreign: number; tripwireOwn: boolean };
