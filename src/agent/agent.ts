@@ -266,7 +266,7 @@ function createAgent(req: Req) {
       // program that already has its maximum of 'exit' listeners (the host sees the thread end anyway).
       const maxExit = process.getMaxListeners();
       if (maxExit === 0 || process.listenerCount('exit') < maxExit) process.on('exit', onExit);
-      TimerTracker.install(proto, {
+      TimerTracker.install(proto, probe, {
         now,
         loopOffset: offset,
         sites,

@@ -46,12 +46,105 @@ const ReturnOverride = function (o: object) {
 let pendingCb: unknown = null;
 /**
  * A not-tracked timer: `_idleStart = null` (every Timeout constructor's first of the two), and
- * `_onTimeout` right after it (the constructor assigns the callback next, a plain store then).
+ * `_onTimeout` right after it (the constructor assigns the callback next, a plain store then). The
+ * fallback when Node's layout is not one {@link layoutOf} knows.
  */
-class Natural extends ReturnOverride {
+class NaturalShort extends ReturnOverride {
   _idleStart = null;
   _onTimeout = null;
 }
+
+/**
+ * Why a not-tracked timer gets every property Node's constructor assigns after `_idleStart`, at once:
+ * changing `Timeout.prototype` at all (the accessors) turns the constructor's four symbol-keyed stores
+ * (`this[kRefed]`, `this[kHasPrimitive]`, the two async ids; Node 22+: the async context frame) into
+ * megamorphic keyed stores for good: V8 re-learns a named store whose prototype changed, but a keyed
+ * one goes megamorphic (`--log-ic`, Node 18-24). A megamorphic store that adds a property costs about
+ * as much as the rest of `setTimeout` + `clearTimeout` (instruction counts under valgrind, Node 20: 4,077
+ * per pair without the agent, 5,010 with an inert accessor on the prototype, 5,058 with the two-field
+ * define, 4,272 with this one). Defined here, in Node's order and with values of the same kinds, they
+ * are stores to existing fields: the timer ends with the map of a timer made without the agent.
+ */
+type NaturalClass = new (o: object) => object;
+const LAYOUT_STRINGS = ['_idleStart', '_onTimeout', '_timerArgs', '_repeat', '_destroyed'] as const;
+const LAYOUT_SYMBOLS = ['refed', 'kHasPrimitive', 'asyncId', 'triggerId', 'kAsyncContextFrame'] as const;
+
+/** Node's own keys of a Timeout from `_idleStart` on, when they are the layout this file knows (Node 14-24). */
+function layoutOf(probe: object): (string | symbol)[] | undefined {
+  const keys = Reflect.ownKeys(probe);
+  const k = keys.slice(keys.indexOf('_idleStart'));
+  if (k.length !== 9 && k.length !== 10) return undefined;
+  for (let i = 0; i < k.length; i++) {
+    const key = k[i];
+    const want = i < 5 ? LAYOUT_STRINGS[i] : LAYOUT_SYMBOLS[i - 5];
+    if (i < 5 ? key !== want : typeof key !== 'symbol' || key.description !== want) return undefined;
+  }
+  return k;
+}
+
+/**
+ * The classes that define Node's layout (see above; computed keys, no code from strings): `whole` for a
+ * not-tracked timer at its `_idleStart`, `rest` (everything after `_onTimeout`) for a tracked one once its
+ * trampoline is in: so that Node's later stores meet existing fields for both kinds of timer (tracked ones
+ * adding those properties one by one made the stores polymorphic, ~15 % more instructions per pair).
+ */
+function layoutClasses(probe: object): { whole: NaturalClass; rest: NaturalClass | undefined } {
+  const k = layoutOf(probe);
+  if (!k) return { whole: NaturalShort, rest: undefined };
+  const [, , , , , refed, prim, asyncId, triggerId, frame] = k as [string, string, string, string, string, symbol, symbol, symbol, symbol, symbol?];
+  if (frame === undefined) {
+    return {
+      whole: class Natural9 extends ReturnOverride {
+        _idleStart = null;
+        _onTimeout = null;
+        _timerArgs = undefined;
+        _repeat = null;
+        _destroyed = false;
+        [refed] = true;
+        [prim] = false;
+        [asyncId] = 0;
+        [triggerId] = 0;
+      },
+      rest: class Rest9 extends ReturnOverride {
+        _timerArgs = undefined;
+        _repeat = null;
+        _destroyed = false;
+        [refed] = true;
+        [prim] = false;
+        [asyncId] = 0;
+        [triggerId] = 0;
+      },
+    };
+  }
+  const frameKey: symbol = frame;
+  return {
+    whole: class Natural10 extends ReturnOverride {
+      _idleStart = null;
+      _onTimeout = null;
+      _timerArgs = undefined;
+      _repeat = null;
+      _destroyed = false;
+      [refed] = true;
+      [prim] = false;
+      [asyncId] = 0;
+      [triggerId] = 0;
+      [frameKey] = undefined;
+    },
+    rest: class Rest10 extends ReturnOverride {
+      _timerArgs = undefined;
+      _repeat = null;
+      _destroyed = false;
+      [refed] = true;
+      [prim] = false;
+      [asyncId] = 0;
+      [triggerId] = 0;
+      [frameKey] = undefined;
+    },
+  };
+}
+
+let Natural: NaturalClass = NaturalShort;
+let NaturalRest: NaturalClass | undefined;
 /** A tracked timer: `_idleStart` now, its trampoline when the constructor assigns the callback. */
 class NaturalIdle extends ReturnOverride {
   _idleStart = null;
@@ -196,45 +289,26 @@ function getUndefined(): undefined {
 }
 
 /**
- * Runs inside Node's Timeout constructor, which V8 inlines into setTimeout: kept tiny (a compare, a
- * decrement, a class-field define) so that it stays inlined.
+ * The `_idleStart` setter over one layout class. Made per install so that the class is a constant
+ * of their closure: V8 inlines a `new` of a constant (and drops the throwaway receiver of the return
+ * override), not of a module-level `let`, which measured 15 % more instructions per set+clear pair.
  */
-function setIdleStart(this: AnyTimer, v: unknown): void {
-  if (v === null && --countdown > 0) {
-    new Natural(this);
-    return;
+function idleStartSetter(N: NaturalClass) {
+  const Layout = N;
+  /**
+   * Runs inside Node's Timeout constructor, which V8 inlines into setTimeout: kept tiny (a compare, a
+   * decrement, a class-field define) so that it stays cheap.
+   */
+  function setIdleStart(this: AnyTimer, v: unknown): void {
+    if (v === null && --countdown > 0) {
+      new Layout(this);
+      return;
+    }
+    idleStartSlow(this, v);
   }
-  idleStartSlow(this, v);
+  return setIdleStart;
 }
-
-/**
- * The same as {@link setIdleStart}, another function literal: fresh type feedback. Until the first
- * storm every creation takes the slow path, and V8 optimizes Node's timer code with it inlined (in the
- * profiles, the Timeout constructor was then no longer inlined into setTimeout). Installing this setter
- * when sampling starts deoptimizes that code once, to be optimized again from feedback in which the slow
- * path is rare. Measured gain small and within the noise (churn over CDP 0.67-0.70 before, 0.74-0.75
- * after, three runs each): a hypothesis kept because it costs one deopt per session.
- */
-function setIdleStartSparse(this: AnyTimer, v: unknown): void {
-  if (v === null && --countdown > 0) {
-    new Natural(this);
-    return;
-  }
-  idleStartSlow(this, v);
-}
-
-let hookedProto: object | undefined;
-let sparse = false;
-
-function sampling(): void {
-  if (sparse || sampler.stride === 1 || !hookedProto) return;
-  sparse = true;
-  try {
-    Object.defineProperty(hookedProto, '_idleStart', { get: getUndefined, set: setIdleStartSparse, configurable: true, enumerable: false });
-  } catch {
-    /* keep the first setter */
-  }
-}
+let setIdleStart = idleStartSetter(NaturalShort);
 
 function idleStartSlow(t: AnyTimer, v: unknown): void {
   // Not Node's constructor (it always starts with null): a plain property, nothing counted.
@@ -246,7 +320,6 @@ function idleStartSlow(t: AnyTimer, v: unknown): void {
   }
   const w = sampler.pick();
   countdown = sampler.gap;
-  sampling();
   new NaturalIdle(t);
   const m = new TimerMeta();
   m.w = w;
@@ -267,6 +340,7 @@ function setOnTimeout(this: AnyTimer, v: unknown): void {
   pendingCb = tramp;
   new NaturalCallback(this);
   pendingCb = null;
+  if (NaturalRest !== undefined) new NaturalRest(this);
   if (v !== lastFn) {
     lastFn = v;
     // Still inside the user's setTimeout call: the stack shows where the timer was made.
@@ -865,7 +939,6 @@ function drain(batch: Batch): void {
   }
   const trackedNow = sampler.tracked;
   countdown = sampler.endWindow(countdown);
-  sampling();
   unsampled += Math.max(0, sampler.created - trackedNow);
   const fires: number[] = [];
   for (let i = 0; i < ringLen; i++) {
@@ -998,8 +1071,13 @@ const us = (ms: number) => Math.round(ms * 1000) / 1000;
 
 /** Public face of the tracker (one per thread). */
 export const TimerTracker = {
-  install(proto: object, e: TrackerEnv, opts: { windowCap: number; ringCapacity: number }) {
+  /** `probe`: a Timeout made by Node's constructor (its own keys are the layout every Timeout gets). */
+  install(proto: object, probe: object, e: TrackerEnv, opts: { windowCap: number; ringCapacity: number }) {
     env = e;
+    const layout = layoutClasses(probe);
+    Natural = layout.whole;
+    NaturalRest = layout.rest;
+    setIdleStart = idleStartSetter(Natural);
     sampler = new CreationSampler(opts.windowCap);
     countdown = sampler.gap;
     // The sampler keeps tracked creations near windowCap per flush; walks add the survivors they adopt.
@@ -1028,14 +1106,11 @@ export const TimerTracker = {
       originalRefresh = r.value;
       Object.defineProperty(proto, 'refresh', { ...r, value: refreshHook });
     }
-    hookedProto = proto;
-    sparse = false;
     active = true;
   },
   /** Removes the accessors, restoring the prototype's own descriptors exactly, and every known callback. */
   uninstall(proto: object) {
     active = false;
-    hookedProto = undefined;
     for (const k of HOOKED) {
       const d = descriptors.get(k);
       if (d) Object.defineProperty(proto, k, d);

@@ -12,10 +12,10 @@ export type ChildRun<T> = { code: number | null; signal: NodeJS.Signals | null; 
 export function runFixture<T = unknown>(
   script: string,
   args: string[] = [],
-  opts: { node?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  opts: { node?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; execArgv?: string[] } = {},
 ): Promise<ChildRun<T>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(opts.node ?? process.execPath, [path.join(fixturesDir, script), ...args], {
+    const child = spawn(opts.node ?? process.execPath, [...(opts.execArgv ?? []), path.join(fixturesDir, script), ...args], {
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

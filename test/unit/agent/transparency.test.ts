@@ -69,6 +69,33 @@ for (const [label, node] of nodes) {
   });
 }
 
+type HiddenClass = {
+  tracked: number;
+  untracked: number;
+  trackedSame: number;
+  untrackedSame: number;
+  intervalTracked: boolean;
+  intervalSame: boolean;
+  afterSame: boolean;
+};
+
+// Why it matters: a Timeout with another hidden class than Node's makes Node's timer code polymorphic, and
+// the agent's own stores megamorphic (instruction counts in docs/performance.md).
+for (const [label, node] of nodes) {
+  test(`${label}: timers made while attached (tracked and sampled out) and after stop() have Node's own hidden class`, { skip: node === undefined && label !== nodes[0][0] ? 'not installed (scripts/setup-test-env.sh)' : false }, async () => {
+    const run = await runFixture<HiddenClass>('hiddenClass.js', [], { node, execArgv: ['--allow-natives-syntax'], timeoutMs: 60000 });
+    assert.equal(run.code, 0, `hiddenClass.js exited with ${run.code}:\n${run.stderr}`);
+    const r = run.result!;
+    assert.ok(r, `no RESULT:\n${run.stdout}\n${run.stderr}`);
+    // Both kinds really occurred (a window cap of 64 samples the 20,000 creations).
+    assert.ok(r.tracked >= 10 && r.untracked >= 10000, JSON.stringify(r));
+    assert.equal(r.trackedSame, r.tracked, `tracked timers with another hidden class: ${JSON.stringify(r)}`);
+    assert.equal(r.untrackedSame, r.untracked, `sampled-out timers with another hidden class: ${JSON.stringify(r)}`);
+    assert.equal(r.intervalSame, true, 'an interval made while attached has another hidden class');
+    assert.equal(r.afterSame, true, 'a timer made after stop() has another hidden class');
+  });
+}
+
 test('evaluating and starting the agent twice gives one agent (idempotent), behaviour still unchanged', async () => {
   const without = await scenario('none');
   const twice = await scenario('agent', undefined, { AGENT_EVAL_TWICE: '1' });

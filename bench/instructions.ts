@@ -1,0 +1,64 @@
+/**
+ * Instructions per setTimeout + clearTimeout pair (timer churn), counted by valgrind: deterministic where
+ * bench/overhead.ts's throughput is not (on this shared VM, allocation-heavy code like timer churn swings
+ * by up to 2x in phases of seconds, in one process, with no tool at all; a pure arithmetic loop varies by
+ * 1 %). Each condition runs bench/fixtures/churnInstructions.js twice under
+ * `valgrind --tool=cachegrind --cache-sim=no` with `node --single-threaded` (0 and N measured pairs);
+ * the difference over N is the cost of one pair, the process's GC and JIT included.
+ *   none      no tool
+ *   touched   an inert accessor on Timeout.prototype (the floor of any tool that hooks that prototype)
+ *   detached  the agent started and stopped (must equal `touched`: see docs/performance.md)
+ *   agent     the agent running, flushing every 100 ms of *undilated* time: valgrind runs the target
+ *             ~25x slower, so flushMs is scaled by the dilation measured first (`rate` natively and
+ *             under valgrind), keeping the agent's per-flush work in proportion to the pairs between flushes
+ * Needs valgrind (apt-get install valgrind) and a built dist/agent.js. Takes ~3 minutes.
+ *   node --import tsx bench/instructions.ts [--pairs N] [--conditions none,agent]
+ */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const PAIRS = Number(arg('--pairs') ?? 400000);
+const CONDITIONS = arg('--conditions')?.split(',') ?? ['none', 'touched', 'detached', 'agent'];
+const fixture = path.join(__dirname, 'fixtures', 'churnInstructions.js');
+const NODE_FLAGS = ['--single-threaded'];
+
+function run(underValgrind: boolean, args: string[]): string {
+  const cmd = underValgrind ? 'valgrind' : process.execPath;
+  const argv = underValgrind
+    ? ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', '--smc-check=all-non-file', process.execPath, ...NODE_FLAGS, fixture, ...args]
+    : [...NODE_FLAGS, fixture, ...args];
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.error) throw new Error(`${cmd}: ${r.error.message}${underValgrind ? ' (install valgrind: apt-get install valgrind)' : ''}`);
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} exited with ${r.status}:\n${r.stderr.slice(-2000)}`);
+  return r.stdout + r.stderr;
+}
+
+function instructions(args: string[]): number {
+  const out = run(true, args);
+  const m = /I\s+refs:\s+([\d,]+)/.exec(out);
+  if (!m) throw new Error(`no instruction count in valgrind's output:\n${out.slice(-2000)}`);
+  return Number(m[1].replace(/,/g, ''));
+}
+
+function rate(underValgrind: boolean): number {
+  const m = /RATE (\S+)/.exec(run(underValgrind, ['rate']));
+  if (!m) throw new Error('the rate run printed no RATE');
+  return Number(m[1]);
+}
+
+const dilation = rate(false) / rate(true);
+const flushMs = Math.round(100 * dilation);
+console.log(`node ${process.version}, valgrind dilation ${dilation.toFixed(1)}x: the agent flushes every ${flushMs} ms under valgrind (100 ms undilated)`);
+const perPair: Record<string, number> = {};
+for (const c of CONDITIONS) {
+  const extra = c === 'agent' || c === 'detached' ? [String(flushMs)] : [];
+  const base = instructions([c, '0', ...extra]);
+  const withPairs = instructions([c, String(PAIRS), ...extra]);
+  perPair[c] = (withPairs - base) / PAIRS;
+  const ratio = perPair.none ? ` (no tool / this = ${(perPair.none / perPair[c]).toFixed(3)})` : '';
+  console.log(`${c.padEnd(9)} ${perPair[c].toFixed(0)} instructions per set+clear pair${ratio}`);
+}
