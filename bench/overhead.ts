@@ -1,6 +1,7 @@
 /**
- * Live-mode overhead benchmark: throughput of four workloads (bench/fixtures/workload.js: timer churn,
- * interval-heavy, promise-heavy, HTTP on loopback), each in a target process of its own (one workload's
+ * Live-mode overhead benchmark: throughput of five workloads (bench/fixtures/workload.js: timer churn,
+ * interval-heavy twice (2,000 intervals recreated every window, and 2,000 long-lived ones created once,
+ * before any tool), promise-heavy, HTTP on loopback), each in a target process of its own (one workload's
  * type feedback in Node's shared timer code made another's re-optimizations a lottery: the same
  * condition measured 0.5-2x between rounds), under these conditions, measured in one run:
  *   none         nothing injected (the baseline; the CDP connection used to drive the target is open)
@@ -45,7 +46,7 @@ const SETTLE_WINDOWS = Number(arg('--settle') ?? (quick ? 2 : 6));
 /** Windows pooled into one measurement of a condition (the `agent` one after attach is always one). */
 const WINDOWS = Number(arg('--windows') ?? (quick ? 1 : 3));
 const jsonOut = arg('--json');
-const ALL_WORKLOADS = ['churn', 'intervals', 'promises', 'http'] as const;
+const ALL_WORKLOADS = ['churn', 'intervals', 'intervals-steady', 'promises', 'http'] as const;
 /** `--workloads churn,intervals`: a subset, e.g. while working on one of them. */
 const WORKLOADS = (arg('--workloads')?.split(',') ?? ALL_WORKLOADS).filter((w): w is Workload =>
   (ALL_WORKLOADS as readonly string[]).includes(w),
@@ -53,7 +54,7 @@ const WORKLOADS = (arg('--workloads')?.split(',') ?? ALL_WORKLOADS).filter((w): 
 const CONDITIONS = ['none', 'agent', 'agent-settled', 'detached', 'async_hooks', 'proto-touched'] as const;
 type Workload = (typeof ALL_WORKLOADS)[number];
 type Condition = (typeof CONDITIONS)[number];
-const TARGET: Record<Workload, number> = { churn: 0.9, intervals: 0.95, promises: 0.95, http: 0.95 };
+const TARGET: Record<Workload, number> = { churn: 0.9, intervals: 0.95, 'intervals-steady': 0.95, promises: 0.95, http: 0.95 };
 
 async function evaluate<T>(conn: TargetConnection, expression: string): Promise<T> {
   const r = await conn.client.Runtime.evaluate({ expression, awaitPromise: true, returnByValue: true });

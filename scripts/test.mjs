@@ -26,6 +26,16 @@ if (files.length === 0) {
   console.error(`no test files under ${roots.join(', ')} matching '${filter}'`);
   process.exit(1);
 }
-const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files];
-const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+// Files run alone, after the others: their accuracy assertions assume the target has a core of its own.
+// Bare-interval counts (estimated from Node's re-arm times) came out 6-18 % low when two other busy
+// processes shared the 2 cores (another test file beside it): see docs/performance.md.
+const ALONE = ['liveBareIntervals.test.ts'];
+const alone = files.filter(f => ALONE.some(a => f.endsWith(a)));
+const together = files.filter(f => !alone.includes(f));
+const run = (list, concurrency) =>
+  list.length === 0
+    ? 0
+    : (spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...list], { stdio: 'inherit' }).status ?? 1);
+const first = run(together, 2);
+const second = run(alone, 1);
+process.exit(first || second);

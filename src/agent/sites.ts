@@ -71,7 +71,27 @@ export function sampleStack(): string | undefined {
 }
 
 /** `site`: its last stack site (of kind `siteKind`); `cbSite`: its callback-only site per timer kind. */
-type CallbackClass = { id: number; site: number; siteKind: string; poly: boolean; cbSite: Record<string, number> };
+/**
+ * `stk`: stacks taken for a polymorphic class in flush `stkFlush` (capped per flush: see
+ * {@link POLY_STACKS_PER_FLUSH}).
+ */
+type CallbackClass = {
+  id: number;
+  site: number;
+  siteKind: string;
+  poly: boolean;
+  cbSite: Record<string, number>;
+  stk: number;
+  stkFlush: number;
+};
+
+/**
+ * Stacks per flush for one polymorphic class, and for callbacks met after the flush's source-text lookups
+ * ran out. Node's socket timeout is a bound function made anew for each HTTP request (every bound function
+ * has the same source text): uncapped, a server spent the flush's whole stack budget on it, 40 stacks of
+ * ~100,000 instructions each every 100 ms (bench/instructions.ts http: 3,700 instructions a response).
+ */
+const POLY_STACKS_PER_FLUSH = 4;
 
 const fnToString = Function.prototype.toString;
 
@@ -121,7 +141,7 @@ export class SiteTable {
     const text = textOf(fn);
     cls = this.texts.get(text);
     if (!cls) {
-      cls = { id: this.nextClass++, site: -1, siteKind: '', poly: false, cbSite: {} };
+      cls = { id: this.nextClass++, site: -1, siteKind: '', poly: false, cbSite: {}, stk: 0, stkFlush: 0 };
       // Bounded: past this many distinct callbacks, new ones are only remembered by identity.
       if (this.texts.size < 20000) this.texts.set(text, cls);
       // Only a class's first function is remembered by identity: a closure made anew per timer would add
@@ -179,21 +199,34 @@ export class SiteTable {
    * on a site that already has its stack (and starve rarer sites of theirs).
    */
   private textLookups = 0;
+  /** Stacks left this flush for callbacks met after the text lookups ran out. */
+  private blindStacks = 0;
+  private flushNo = 0;
 
   /** A new flush: a new budget of source-text lookups. */
   newFlush(): void {
     this.textLookups = 200;
+    this.blindStacks = POLY_STACKS_PER_FLUSH;
+    this.flushNo++;
   }
 
-  /** Whether creations with this callback should keep being sampled. */
+  /** Whether this creation should be sampled (the caller then takes a stack). */
   wantsStack(fn: unknown): boolean {
     if (typeof fn !== 'function') return false;
     let cls = this.classes.get(fn);
-    if (!cls && this.textLookups > 0) {
+    if (!cls) {
+      if (this.textLookups <= 0) return this.blindStacks-- > 0;
       this.textLookups--;
       cls = this.texts.get(textOf(fn));
+      if (!cls) return true;
     }
-    return !cls || cls.poly || cls.site < 0;
+    if (cls.site < 0) return true;
+    if (!cls.poly) return false;
+    if (cls.stkFlush !== this.flushNo) {
+      cls.stkFlush = this.flushNo;
+      cls.stk = 0;
+    }
+    return cls.stk++ < POLY_STACKS_PER_FLUSH;
   }
 
   /** The next batch carries every site again. */

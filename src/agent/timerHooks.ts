@@ -207,6 +207,8 @@ class TimerMeta {
   keep = false;
   /** Intervals: the flush in which it was last refreshed. */
   refreshedAt = -10;
+  /** The flush of its last refresh mark. */
+  markedAt = -1;
   /** Intervals: fires through the trampoline its gap ratio was learnt from. */
   learnt = 0;
   /**
@@ -541,8 +543,11 @@ function revive(m: TimerMeta): void {
 function refreshed(m: TimerMeta): void {
   if (m.site >= 0) countsOf(m.site).refreshed++;
   else m.nref++;
-  // Refresh marks feed the timeline only (counts carry the numbers): 2,000 per flush.
-  if (m.rep) {
+  // Refresh marks feed the timeline only (counts carry the numbers): one per timer and flush (a socket's
+  // idle timer is refreshed on every read and write: a mark for each filled the 2,000 per flush, 50 KB of
+  // JSON, on a busy server).
+  if (m.rep && m.markedAt !== flushNo) {
+    m.markedAt = flushNo;
     if (marks.length < 2000) marks.push([m.id, env.now(), 0]);
     else dropped++;
   }
@@ -554,13 +559,15 @@ function refreshed(m: TimerMeta): void {
  * refresh their idle timers on every read and write).
  */
 let originalRefresh: Function | undefined;
+const NO_ARGS: [] = [];
 const refreshHook = {
   refresh(this: AnyTimer) {
     const m = active ? metaOf(this) : undefined;
     const mine = m !== undefined && m.timer === this;
     // A refreshed interval's `_idleStart` jumps to now: a bare one's fires up to here are counted first.
     if (mine && m.bare && this._repeat) settle(m, this._idleStart);
-    const r = Reflect.apply(originalRefresh!, this, arguments);
+    // Node's refresh() takes no arguments (and `arguments` here would be an allocation per call).
+    const r = Reflect.apply(originalRefresh!, this, NO_ARGS);
     if (!mine) return r;
     if (this._repeat) {
       // Refreshed (often from its own callback, before Node re-arms it from the fire's start): its

@@ -35,6 +35,15 @@ test('no pings from the host: the agent says goodbye and removes itself after he
   assert.equal(r.thisOk, true);
 });
 
+test('a refresh storm (a socket idle timer, refreshed on every read and write): every refresh counted, one timeline mark per timer and flush', async () => {
+  const r = await robust('refreshes');
+  assert.equal(r.uncaught, 0);
+  assert.ok((r.reported as number) >= 4, `the four idle timers were reported: ${r.reported}`);
+  assert.equal(r.refreshed, 36000);
+  assert.deepEqual(r.marksPerBatch, [4, 4, 4]);
+  assert.equal(r.dropped, 0, 'nothing dropped: the marks stayed far below the cap');
+});
+
 test('a flood between two flushes is bounded by the ring buffer and the window, sampled and estimated', async () => {
   // ringCapacity 1000, windowCap 500, no automatic flush; 5,000 one-millisecond timeouts all fire. Past the
   // window the agent tracks 1 in 4, then 1 in 16 creations, each standing for that many in the counts.
