@@ -492,9 +492,22 @@ function countOnly(m: TimerMeta): void {
   if (m.nfire++ === 0 && active) unrecorded.push(m);
 }
 
-/** After a callback: a timeout out of its list (not refreshed inside its callback) has ended. */
+/**
+ * After a callback: a timeout out of its list (not refreshed inside its callback) has ended. It gets its
+ * own callback back now, so that nothing of the agent stays on a timer user code may hold (stop() has
+ * nothing to look for: see {@link end}); `bareTimers` keeps its bookkeeping for a later `refresh()`.
+ */
 function afterFire(m: TimerMeta, t: AnyTimer): void {
-  if (!t._repeat && !t._idleNext) end(m, true);
+  if (t._repeat || t._idleNext) return;
+  if (active && t === m.timer && t._onTimeout === m.tramp) {
+    try {
+      t._onTimeout = m.cb;
+      bareTimers.set(t, m);
+    } catch {
+      /* frozen: it keeps the trampoline, end() remembers it for stop() */
+    }
+  }
+  end(m, true);
 }
 
 // ---- lifecycle ----
@@ -522,10 +535,10 @@ function end(m: TimerMeta, byFire: boolean): void {
     m.rep = false;
   }
   // A timer user code still holds after detach must get its callback back, ended ones too; a cleared one
-  // has none (clearTimeout nulls `_onTimeout`, trampoline included) and a bare one has its own. Not
-  // remembering those matters: past the budget stop() scans the heap with Runtime.queryObjects, which
-  // left an HTTP server (one cleared socket timeout per request) ~30 % slower for as long as we watched
-  // it afterwards (a full GC alone does not).
+  // has none (clearTimeout nulls `_onTimeout`, trampoline included), a bare one and one ended by its fire
+  // (afterFire) have their own. Not remembering those matters: past the budget stop() scans the heap with
+  // Runtime.queryObjects, which left an HTTP server (one cleared socket timeout per request) ~30 % slower
+  // for as long as we watched it afterwards (a full GC alone does not).
   if (m.timer === undefined || m.timer._onTimeout !== m.tramp) return;
   if (goneBudget > 0) {
     goneBudget--;
@@ -582,8 +595,17 @@ const refreshHook = {
       m.idle = this._idleStart;
       m.wf = 0;
     }
-    if (m.li < 0) revive(m);
-    else refreshed(m);
+    if (m.li < 0) {
+      // A timeout ended by its fire has its own callback (afterFire): the trampoline again for the next one.
+      if (!this._repeat && this._onTimeout === m.cb) {
+        try {
+          this._onTimeout = m.tramp;
+        } catch {
+          /* frozen */
+        }
+      }
+      revive(m);
+    } else refreshed(m);
     return r;
   },
 }.refresh;
