@@ -297,9 +297,18 @@ test('two processes at once: each named in the tree, "2 processes" in the status
     await until(async () => /\bexited$/.test((await processRow(b.child.pid!)()) ?? ''), 'the killed process listed as exited', 20_000)
       .catch(async err => assert.fail(`${err.message}: ${JSON.stringify(await ui.sidebarRows())} ${JSON.stringify(await ui.sessions())}`));
     assert.match((await processRow(a.child.pid!)()) ?? '', /\blive$/);
-    // Detach with several sessions asks which: pick "All processes".
-    await vsc.palette('Timerscope: Detach');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'All processes' }).click({ timeout: 20_000 });
+    // Detach with several sessions asks which: pick "All processes". Once in a full-suite run the pick was
+    // in the DOM but hidden (closed by a focus change) for 20 s: the step is retried from the palette.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await vsc.palette('Timerscope: Detach');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'All processes' }).click({ timeout: 8_000 });
+        break;
+      } catch (err) {
+        if (attempt === 3) throw err;
+        await page.keyboard.press('Escape');
+      }
+    }
     await until(async () => (await ui.sessions()).length === 0, 'all sessions detached', 20_000);
     await ui.editorShows('a clean editor after detaching all', (i, l) => i.length === 0 && liveLensLines(l).length === 0, 20_000);
   } finally {
