@@ -16,7 +16,8 @@
  * Under valgrind the interval workload's loop is saturated (its callbacks take 25x longer): its figures
  * compare conditions with each other, not with the undilated program, and they depend on the JIT's
  * history (a no-tool run with a longer warm-up counts ~15 % fewer instructions per callback): read them
- * to ±15 %, churn's to ±0.5 %.
+ * to ±15 %. Churn and HTTP repeat within ±0.5 % for one build and fixture, but edits of the fixture that
+ * change nothing measured moved churn by up to 5 %: compare conditions of one run.
  * Needs valgrind (apt-get install valgrind) and a built dist/agent.js. Takes ~15 minutes (http: 8 of them).
  *   node --import tsx bench/instructions.ts [--ops N] [--conditions none,agent] [--workloads churn,intervals]
  */

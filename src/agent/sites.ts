@@ -70,8 +70,8 @@ export function sampleStack(): string | undefined {
   return firstNode;
 }
 
-/** `site`: its last stack site (of kind `siteKind`); `cbSite`: its callback-only site per timer kind. */
 /**
+ * `site`: its last stack site (of kind `siteKind`); `cbSite`: its callback-only site per timer kind;
  * `stk`: stacks taken for a polymorphic class in flush `stkFlush` (capped per flush: see
  * {@link POLY_STACKS_PER_FLUSH}).
  */

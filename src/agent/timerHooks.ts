@@ -195,8 +195,9 @@ class TimerMeta {
   firingStart = -1;
   firingScheduled = 0;
   /**
-   * An interval running without its trampoline (see {@link planIntervals}): its `_onTimeout` is its own
-   * callback, and its fires are counted from how far its `_idleStart` moved.
+   * Its `_onTimeout` is its own callback, not the trampoline: an interval running without it (see
+   * {@link planIntervals}), its fires counted from how far its `_idleStart` moved; or a timeout that ended
+   * by its fire (see {@link afterFire}), until a `refresh()` brings it back.
    */
   bare = false;
   /** Intervals: the `_idleStart` up to which its fires are counted. */
@@ -499,14 +500,8 @@ function countOnly(m: TimerMeta): void {
  */
 function afterFire(m: TimerMeta, t: AnyTimer): void {
   if (t._repeat || t._idleNext) return;
-  if (active && t === m.timer && t._onTimeout === m.tramp) {
-    try {
-      t._onTimeout = m.cb;
-      bareTimers.set(t, m);
-    } catch {
-      /* frozen: it keeps the trampoline, end() remembers it for stop() */
-    }
-  }
+  // Frozen, it keeps the trampoline, and end() remembers it for stop().
+  if (active && t === m.timer) goBare(m, t);
   end(m, true);
 }
 
@@ -596,14 +591,8 @@ const refreshHook = {
       m.wf = 0;
     }
     if (m.li < 0) {
-      // A timeout ended by its fire has its own callback (afterFire): the trampoline again for the next one.
-      if (!this._repeat && this._onTimeout === m.cb) {
-        try {
-          this._onTimeout = m.tramp;
-        } catch {
-          /* frozen */
-        }
-      }
+      // A timeout ended by its fire runs bare (afterFire): the trampoline again for its next fire.
+      goTrampoline(m, this);
       revive(m);
     } else refreshed(m);
     return r;
